@@ -1,0 +1,126 @@
+import { z } from 'zod';
+
+/** Twilio's published SIP signalling ranges (all edges: calls fail over between them). */
+export const TWILIO_SIGNALING_CIDRS: readonly string[] = [
+  '54.172.60.0/30',
+  '54.244.51.0/30',
+  '54.171.127.192/30',
+  '35.156.191.128/30',
+  '54.65.63.192/30',
+  '54.169.127.128/30',
+  '54.252.254.64/30',
+  '177.71.206.192/30',
+];
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+export function isIpv4(value: string): boolean {
+  return IPV4.test(value);
+}
+
+export function isIpv4Cidr(value: string): boolean {
+  const m = /^([^/]+)\/(\d{1,2})$/.exec(value);
+  return m !== null && isIpv4(m[1] ?? '') && Number(m[2]) <= 32;
+}
+
+const ipv4 = z.string().refine(isIpv4, { message: 'is not an IPv4 address (like 203.0.113.10)' });
+const cidr = z
+  .string()
+  .refine(isIpv4Cidr, { message: 'is not an IPv4 CIDR with its /bits (like 54.172.60.0/30)' });
+
+const numberEntry = z.union([
+  z.string().min(1),
+  z.strictObject({ number: z.string().min(1), label: z.string().min(1).optional() }),
+]);
+
+export const configSchema = z.strictObject({
+  server: z.strictObject({
+    publicIp: ipv4,
+    /** Two-letter country for numbers written without a +country code. */
+    country: z
+      .string()
+      .regex(/^[A-Z]{2}$/, 'must be a two-letter country code like US, GB or DE')
+      .optional(),
+  }),
+  numbers: z.array(numberEntry).min(1, 'needs at least one Twilio phone number'),
+  sip: z
+    .strictObject({
+      profile: z.enum(['dedicated', 'external']).default('dedicated'),
+      port: z.number().int().min(1024).max(65535).default(5080),
+    })
+    .default({ profile: 'dedicated', port: 5080 }),
+  dialin: z
+    .strictObject({
+      pinLength: z.number().int().min(4, 'must be 4 to 11 digits').max(11, 'must be 4 to 11 digits').optional(),
+      tries: z.number().int().min(1).max(10).default(3),
+      maskCallerId: z.boolean().default(true),
+      maxCallMinutes: z.number().int().min(1).max(1440).default(240),
+      allowAnonymous: z.boolean().default(false),
+    })
+    .default({ tries: 3, maskCallerId: true, maxCallMinutes: 240, allowAnonymous: false }),
+  twilio: z
+    .strictObject({
+      accountSid: z
+        .string()
+        .regex(/^AC[0-9a-fA-F]{32}$/, 'must be AC followed by 32 hex digits (Twilio console, Account Info)')
+        .optional(),
+      authToken: z.string().min(1).optional(),
+      trunkName: z.string().min(1).max(64).default('bbb-twilio'),
+      edge: z
+        .enum(['ashburn', 'umatilla', 'dublin', 'frankfurt', 'tokyo', 'singapore', 'sydney', 'sao-paulo'])
+        .optional(),
+      signalingCidrs: z.array(cidr).min(1).default([...TWILIO_SIGNALING_CIDRS]),
+      termination: z
+        .strictObject({
+          domain: z
+            .string()
+            .regex(
+              /^[a-z0-9][a-z0-9-]*\.pstn\.twilio\.com$/,
+              'must be <name>.pstn.twilio.com (lower case letters, digits and dashes)',
+            ),
+          username: z.string().regex(/^[A-Za-z0-9._-]{1,32}$/, 'must be 1-32 letters, digits, dot, dash or underscore'),
+          password: z.string().min(1).optional(),
+        })
+        .optional(),
+    })
+    .default({ trunkName: 'bbb-twilio', signalingCidrs: [...TWILIO_SIGNALING_CIDRS] }),
+  firewall: z
+    .strictObject({
+      backend: z.enum(['ufw', 'none']).optional(),
+    })
+    .default({}),
+});
+
+export type RawConfig = z.infer<typeof configSchema>;
+
+export interface PhoneNumber {
+  /** E.164 with the leading + (`+16135551234`). */
+  e164: string;
+  /** For people: international format (`+1 613 555 1234`). */
+  display: string;
+  label: string | undefined;
+}
+
+/** The validated configuration with numbers normalised and secrets merged from the environment. */
+export interface Config {
+  file: string;
+  server: { publicIp: string; country: string | undefined };
+  numbers: PhoneNumber[];
+  sip: { profile: 'dedicated' | 'external'; port: number };
+  dialin: {
+    pinLength: number | undefined;
+    tries: number;
+    maskCallerId: boolean;
+    maxCallMinutes: number;
+    allowAnonymous: boolean;
+  };
+  twilio: {
+    accountSid: string | undefined;
+    authToken: string | undefined;
+    trunkName: string;
+    edge: string | undefined;
+    signalingCidrs: string[];
+    termination: { domain: string; username: string; password: string } | undefined;
+  };
+  firewall: { backend: 'ufw' | 'none' | undefined };
+}

@@ -1,0 +1,101 @@
+// A plan is data: the list of changes that `plan` renders and `apply` executes. No second code path.
+
+export type ChangeKind = 'create' | 'update' | 'delete';
+
+/** What a change needs from running services before it takes effect. */
+export type ServiceNeed =
+  | 'reloadxml' // dialplan or gateway files: re-read, drops no call
+  | 'profile-start' // a new dedicated sofia profile: starts it, drops no call
+  | 'profile-rescan' // changed params of a running profile: drops no call
+  | 'profile-restart' // changed sip-ip/port of the dedicated profile: drops its phone calls only
+  | 'external-restart' // the external profile: drops every web-audio user on the server
+  | 'bbb-web-restart'; // bbb-web re-reads its properties: the API is briefly unavailable
+
+export interface Owner {
+  user: string;
+  group: string;
+  /** Resolved from the tree's /etc/passwd and /etc/group; null when the user or group does not exist there. */
+  uid: number | null;
+  gid: number | null;
+}
+
+interface ChangeBase {
+  /** Stable id of the resource that produced the change (`sip-profile`, `firewall`, ...). */
+  resource: string;
+  kind: ChangeKind;
+  /** One line for people: what this is and why. */
+  title: string;
+  /** Strings that must never be shown: replaced by `********` in every rendering. */
+  secrets: string[];
+  needs: ServiceNeed[];
+}
+
+export interface FileChange extends ChangeBase {
+  type: 'file';
+  /** Server path, symlinks resolved. */
+  path: string;
+  /** Current content (null: the file does not exist). */
+  before: string | null;
+  /** Desired content (null: delete the file). */
+  after: string | null;
+  /** Desired permission bits, and the current ones (null when absent). */
+  mode: number;
+  modeBefore: number | null;
+  owner: Owner | null;
+  ownerBefore: { uid: number; gid: number } | null;
+  /** Whether the file must be re-parsed as XML after it is written. */
+  xml: boolean;
+  /** Whether the file is wholly owned by bbb-twilio (created by it), as opposed to an edit of someone else's file. */
+  managedWhole: boolean;
+}
+
+export interface FirewallRule {
+  proto: 'udp' | 'tcp';
+  port: number;
+  from: string;
+  comment: string;
+}
+
+export interface FirewallChange extends ChangeBase {
+  type: 'firewall';
+  rule: FirewallRule;
+  /** The command that makes the change, and the one that undoes it. */
+  argv: string[];
+  undoArgv: string[];
+}
+
+export type Change = FileChange | FirewallChange;
+
+export type Impact = 'none' | 'drops-phone-calls' | 'drops-web-audio' | 'restarts-bbb-web';
+
+export interface ServiceAction {
+  need: ServiceNeed;
+  /** What will be run, for people and for recording hosts. */
+  argv: string[];
+  description: string;
+  impact: Impact;
+  /** Actions that drop calls only run when the admin allows it. */
+  requiresConsent: boolean;
+}
+
+export type WarningLevel = 'risk' | 'conflict' | 'note';
+
+export interface PlanWarning {
+  level: WarningLevel;
+  message: string;
+  hint?: string;
+}
+
+export interface Plan {
+  changes: Change[];
+  actions: ServiceAction[];
+  warnings: PlanWarning[];
+  /** True when a conflict (a hand-edited managed file) blocks apply unless --force. */
+  blocked: boolean;
+}
+
+export function countChanges(changes: readonly Change[]): Record<ChangeKind, number> {
+  const counts: Record<ChangeKind, number> = { create: 0, update: 0, delete: 0 };
+  for (const c of changes) counts[c.kind] += 1;
+  return counts;
+}
