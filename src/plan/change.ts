@@ -9,6 +9,8 @@ export type ServiceNeed =
   | 'profile-rescan' // changed params of a running profile: drops no call
   | 'profile-restart' // changed sip-ip/port of the dedicated profile: drops its phone calls only
   | 'external-restart' // the external profile: drops every web-audio user on the server
+  | 'profile-stop' // the dedicated profile is removed: drops its phone calls only
+  | 'gateway-kill' // a gateway was removed from the external profile: drops calls through it only
   | 'bbb-web-restart'; // bbb-web re-reads its properties: the API is briefly unavailable
 
 export interface Owner {
@@ -47,6 +49,12 @@ export interface FileChange extends ChangeBase {
   xml: boolean;
   /** Whether the file is wholly owned by bbb-twilio (created by it), as opposed to an edit of someone else's file. */
   managedWhole: boolean;
+  /** Set when the file was edited by hand since bbb-twilio wrote it: apply refuses without --force. */
+  conflict?: string;
+  /** Values as they were before bbb-twilio first changed them, kept so uninstall can restore them. */
+  originals?: Record<string, string | null>;
+  /** Keys of originals that this change restores, to be forgotten once it is made. */
+  forgetOriginals?: string[];
 }
 
 export interface FirewallRule {

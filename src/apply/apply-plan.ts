@@ -1,0 +1,136 @@
+import { ConflictError, HostError, type BbbTwilioError } from '../errors.js';
+import { assertWellFormed } from '../edit/xml-document.js';
+import type { Host } from '../host/host.js';
+import type { Change, FileChange, Plan } from '../plan/change.js';
+import { Journal } from './journal.js';
+import { serialiseState, sha256, STATE_FILE, type State } from './state.js';
+import { undoEntries, type UndoProblem } from './undo.js';
+
+export interface ApplyOptions {
+  command: 'apply' | 'uninstall';
+  profile: 'dedicated' | 'external';
+  force: boolean;
+  /** Progress lines for people ("writing ..."). */
+  progress?: (line: string) => void;
+  /** Set by a signal handler: the apply stops at the next step and undoes itself. */
+  shouldStop?: () => boolean;
+}
+
+export interface ApplyResult {
+  journalId: string;
+  written: string[];
+}
+
+/** Thrown when an apply failed and everything it had changed was restored (or could not be, listed). */
+export class ApplyFailedError extends HostError {
+  override readonly cause: unknown;
+  readonly undoProblems: UndoProblem[];
+  constructor(cause: unknown, undoProblems: UndoProblem[], journalId: string) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    const restored = undoProblems.length === 0;
+    super(
+      restored
+        ? `apply failed and was undone, the server is as it was: ${reason}`
+        : `apply failed: ${reason}; undo left ${undoProblems.length} problem(s): ${undoProblems.map((p) => p.message).join('; ')}`,
+      {
+        hint: restored
+          ? ((cause as BbbTwilioError).hint ?? 'fix the cause and run apply again')
+          : `journal ${journalId} lists what was changed; restore those files from /var/lib/bbb-twilio/backups/${journalId}`,
+      },
+    );
+    this.cause = cause;
+    this.undoProblems = undoProblems;
+  }
+}
+
+export class InterruptedError extends Error {
+  constructor() {
+    super('interrupted by a signal');
+  }
+}
+
+/**
+ * Execute a plan: register each change in the journal before making it, write atomically, re-parse XML,
+ * remember hashes; on any failure or signal, undo everything this run changed, newest first.
+ */
+export async function applyPlan(host: Host, plan: Plan, state: State, opts: ApplyOptions): Promise<ApplyResult> {
+  if (plan.blocked && !opts.force) {
+    const first = plan.changes.find((c): c is FileChange => c.type === 'file' && c.conflict !== undefined);
+    throw new ConflictError(`${first?.conflict ?? 'a managed file was edited by hand'}; nothing was changed`, 'review the plan, then run apply --force to replace it');
+  }
+  const progress = opts.progress ?? (() => undefined);
+  const journal = await Journal.begin(host, opts.command, opts.profile, summarise(plan.changes));
+  const written: string[] = [];
+  const next: State = structuredClone(state);
+  try {
+    for (const change of plan.changes) {
+      if (opts.shouldStop?.()) throw new InterruptedError();
+      if (change.type === 'file') {
+        progress(`${change.kind === 'delete' ? 'removing' : 'writing'} ${change.path}`);
+        await applyFileChange(host, journal, change, next);
+        written.push(change.path);
+      } else {
+        progress(`firewall: ${change.argv.join(' ')}`);
+        const result = await host.run(change.argv);
+        await journal.registerCommand(change.argv, change.undoArgv, result.recorded);
+        if (result.code !== 0) throw new HostError(`${change.argv.join(' ')} failed: ${result.stderr.trim() || `exit ${result.code}`}`);
+      }
+    }
+    if (opts.shouldStop?.()) throw new InterruptedError();
+    if (opts.command === 'uninstall') {
+      next.files = {};
+      next.originals = {};
+    }
+    await journal.registerFile(STATE_FILE, 'state', []);
+    await host.writeFileAtomic(STATE_FILE, Buffer.from(serialiseState(next)), { mode: 0o600 });
+    await verify(host, plan.changes);
+    await journal.finish('complete');
+    return { journalId: journal.record.id, written };
+  } catch (err) {
+    progress('undoing this run');
+    const problems = await undoEntries(host, journal.record.entries);
+    await journal.finish('undone').catch(() => undefined);
+    throw new ApplyFailedError(err, problems, journal.record.id);
+  }
+}
+
+async function applyFileChange(host: Host, journal: Journal, change: FileChange, next: State): Promise<void> {
+  const entry = await journal.registerFile(change.path, change.resource, change.needs);
+  if (change.after === null) {
+    await host.removeFile(change.path);
+    delete next.files[change.path];
+    entry.afterSha256 = null;
+  } else {
+    const owner = change.owner && change.owner.uid !== null && change.owner.gid !== null ? { uid: change.owner.uid, gid: change.owner.gid } : {};
+    await host.writeFileAtomic(change.path, Buffer.from(change.after, 'utf8'), { mode: change.mode, ...owner });
+    if (change.xml) {
+      // Re-read what is on disk now, not what we meant to write.
+      const back = (await host.readBytes(change.path))?.toString('utf8') ?? '';
+      assertWellFormed(back, change.path);
+    }
+    const hash = sha256(change.after);
+    entry.afterSha256 = hash;
+    if (change.managedWhole || next.files[change.path]) next.files[change.path] = { sha256: hash, resource: change.resource };
+  }
+  for (const [key, value] of Object.entries(change.originals ?? {})) {
+    if (!(key in next.originals)) next.originals[key] = value;
+  }
+  // Originals this change put back are no longer ours to remember.
+  for (const key of change.forgetOriginals ?? []) delete next.originals[key];
+  await journal.save();
+}
+
+async function verify(host: Host, changes: readonly Change[]): Promise<void> {
+  for (const change of changes) {
+    if (change.type !== 'file') continue;
+    const now = await host.readBytes(change.path);
+    const ok = change.after === null ? now === null : now !== null && now.toString('utf8') === change.after;
+    if (!ok) throw new HostError(`${change.path} does not hold what was written (verification failed)`, { path: change.path });
+  }
+}
+
+function summarise(changes: readonly Change[]): string {
+  const n = { create: 0, update: 0, delete: 0 };
+  for (const c of changes) n[c.kind] += 1;
+  return `${n.create} added, ${n.update} changed, ${n.delete} removed`;
+}

@@ -1,0 +1,78 @@
+import { ConflictError, UsageError } from '../errors.js';
+import type { Host } from '../host/host.js';
+import type { ServiceNeed } from '../plan/change.js';
+import { listJournals, saveJournal, type JournalRecord } from './journal.js';
+import { sha256 } from './state.js';
+import { undoEntries, type UndoProblem } from './undo.js';
+import { inverseNeed } from '../plan/service-actions.js';
+
+export interface RollbackPlan {
+  /** Journals to undo, newest first. */
+  journals: JournalRecord[];
+  /** Files changed since the apply wrote them (by hand or by another tool). */
+  drifted: string[];
+  needs: ServiceNeed[];
+}
+
+/** Completed applies (and uninstalls) that can still be rolled back, oldest first. */
+export async function rollbackCandidates(host: Host): Promise<JournalRecord[]> {
+  return (await listJournals(host)).filter((j) => j.status === 'complete');
+}
+
+/**
+ * Rolling back apply X restores the server to how it was before X, so every later apply is undone too,
+ * newest first: restoring older bytes under a later apply would silently lose it.
+ */
+export async function planRollback(host: Host, to: string | undefined): Promise<RollbackPlan> {
+  const candidates = await rollbackCandidates(host);
+  if (candidates.length === 0) throw new UsageError('nothing to roll back: no completed apply is recorded', 'see bbb-twilio rollback --list');
+  const index = to === undefined ? candidates.length - 1 : candidates.findIndex((j) => j.id === to || j.id.startsWith(to));
+  if (index < 0) throw new UsageError(`no completed apply with id ${to}`, 'bbb-twilio rollback --list shows the ids');
+  const journals = candidates.slice(index).reverse();
+  const drifted: string[] = [];
+  const needs = new Set<ServiceNeed>();
+  const newest = new Map<string, string | null | undefined>();
+  for (const j of journals) {
+    for (const e of j.entries) {
+      if (e.type !== 'file') continue;
+      if (!newest.has(e.path)) newest.set(e.path, e.afterSha256);
+      for (const n of e.needs) needs.add(inverseNeed(n));
+    }
+  }
+  for (const [file, expected] of newest) {
+    if (expected === undefined || file.endsWith('/state.json')) continue;
+    const bytes = await host.readBytes(file);
+    const actual = bytes === null ? null : sha256(bytes);
+    if (actual !== expected) drifted.push(file);
+  }
+  return { journals, drifted, needs: [...needs] };
+}
+
+export async function executeRollback(host: Host, plan: RollbackPlan, force: boolean): Promise<UndoProblem[]> {
+  if (plan.drifted.length > 0 && !force) {
+    throw new ConflictError(
+      `changed since bbb-twilio wrote it: ${plan.drifted.join(', ')}; nothing was rolled back`,
+      'rollback --force restores the backups anyway (the current content is lost)',
+    );
+  }
+  const problems: UndoProblem[] = [];
+  for (const journal of plan.journals) {
+    problems.push(...(await undoEntries(host, journal.entries)));
+    journal.status = 'rolled-back';
+    journal.finishedAt = new Date().toISOString();
+    await saveJournal(host, journal);
+  }
+  return problems;
+}
+
+/** An apply interrupted by a crash or kill -9 left an in-progress journal: undo it before anything else. */
+export async function recoverInterrupted(host: Host): Promise<JournalRecord[]> {
+  const stuck = (await listJournals(host)).filter((j) => j.status === 'in-progress');
+  for (const journal of stuck.reverse()) {
+    await undoEntries(host, journal.entries);
+    journal.status = 'undone';
+    journal.finishedAt = new Date().toISOString();
+    await saveJournal(host, journal);
+  }
+  return stuck;
+}

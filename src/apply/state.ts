@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto';
+import * as path from 'node:path';
+import { JournalError } from '../errors.js';
+import { STATE_DIR } from '../host/bbb-paths.js';
+import { readText, type Host } from '../host/host.js';
+
+/**
+ * What bbb-twilio remembers between runs: a hash of each file it wrote (never the content, so no secrets),
+ * and the original values of what it edited in other people's files, so uninstall can put them back.
+ */
+export interface State {
+  version: 1;
+  files: Record<string, { sha256: string; resource: string }>;
+  originals: Record<string, string | null>;
+}
+
+export const STATE_FILE = path.posix.join(STATE_DIR, 'state.json');
+
+export function emptyState(): State {
+  return { version: 1, files: {}, originals: {} };
+}
+
+export async function readState(host: Host): Promise<State> {
+  const text = await readText(host, STATE_FILE);
+  if (text === null) return emptyState();
+  try {
+    const data = JSON.parse(text) as Partial<State>;
+    if (data.version !== 1 || typeof data.files !== 'object' || typeof data.originals !== 'object') {
+      throw new Error('unknown layout');
+    }
+    return { version: 1, files: data.files ?? {}, originals: data.originals ?? {} };
+  } catch (err) {
+    throw new JournalError(
+      `${STATE_FILE}: unreadable state (${(err as Error).message})`,
+      'restore it from a backup or move it away; bbb-twilio then treats its files as unknown',
+    );
+  }
+}
+
+export function serialiseState(state: State): string {
+  return JSON.stringify(state, null, 2) + '\n';
+}
+
+export function sha256(text: string | Buffer): string {
+  return createHash('sha256').update(text).digest('hex');
+}

@@ -1,0 +1,47 @@
+import * as path from 'node:path';
+import type { Host } from '../host/host.js';
+import { BACKUP_DIR, type JournalEntry } from './journal.js';
+
+export interface UndoProblem {
+  entry: JournalEntry;
+  message: string;
+}
+
+/** Undo journal entries newest first. Keeps going past a failure so as much as possible is restored. */
+export async function undoEntries(host: Host, entries: readonly JournalEntry[]): Promise<UndoProblem[]> {
+  const problems: UndoProblem[] = [];
+  for (const entry of [...entries].reverse()) {
+    try {
+      await undoEntry(host, entry);
+    } catch (err) {
+      problems.push({ entry, message: (err as Error).message });
+    }
+  }
+  return problems;
+}
+
+async function undoEntry(host: Host, entry: JournalEntry): Promise<void> {
+  switch (entry.type) {
+    case 'file': {
+      if (entry.backup === null) {
+        await host.removeFile(entry.path);
+        return;
+      }
+      const bytes = await host.readBytes(path.posix.join(BACKUP_DIR, entry.backup));
+      if (bytes === null) throw new Error(`backup ${entry.backup} of ${entry.path} is missing`);
+      await host.writeFileAtomic(entry.path, bytes, {
+        ...(entry.mode !== null ? { mode: entry.mode } : {}),
+        ...(entry.uid !== null && entry.gid !== null ? { uid: entry.uid, gid: entry.gid } : {}),
+      });
+      return;
+    }
+    case 'dir':
+      await host.removeEmptyDir(entry.path);
+      return;
+    case 'command': {
+      const result = await host.run(entry.undoArgv);
+      if (result.code !== 0) throw new Error(`${entry.undoArgv.join(' ')} failed: ${result.stderr.trim() || `exit ${result.code}`}`);
+      return;
+    }
+  }
+}

@@ -1,0 +1,105 @@
+import pc from 'picocolors';
+import { UsageError } from '../errors.js';
+import { applyPlan } from '../apply/apply-plan.js';
+import { acquireLock } from '../apply/lock.js';
+import { recoverInterrupted } from '../apply/rollback.js';
+import { renderServiceOutcomes, runServiceActions } from '../apply/run-services.js';
+import type { Config } from '../config/schema.js';
+import type { Host } from '../host/host.js';
+import { buildPlan } from '../plan/build-plan.js';
+import { renderPlanText, summaryLine } from '../plan/render-plan.js';
+import { loadConfig, openHost, useColor, type CliIo } from './io.js';
+import { planHeader } from './plan-command.js';
+
+export interface ApplyOptions {
+  root?: string;
+  config?: string;
+  yes?: boolean;
+  force?: boolean;
+  restartNow?: boolean;
+}
+
+/** Ask before changing a server. Without a terminal there is nobody to ask: --yes is required. */
+export async function confirm(io: CliIo, question: string, yes: boolean | undefined): Promise<boolean> {
+  if (yes) return true;
+  if (!io.stdinIsTTY) throw new UsageError('no terminal to ask for confirmation; nothing was changed', 'run again with --yes');
+  const { confirm: ask, isCancel } = await import('@clack/prompts');
+  const answer = await ask({ message: question, initialValue: false });
+  return !isCancel(answer) && answer === true;
+}
+
+/** Stop at the next step on SIGINT/SIGTERM; the engine then undoes what it did. */
+export function trapSignals(): { stopped: () => boolean; release: () => void } {
+  let stop = false;
+  const handler = (): void => {
+    stop = true;
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    stopped: () => stop,
+    release: () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
+}
+
+export async function runApply(opts: ApplyOptions, io: CliIo): Promise<number> {
+  const host = openHost(io, opts.root);
+  const config = await loadConfig(host, opts.config, io);
+  return applyWith(host, config, io, { ...opts, command: 'apply' });
+}
+
+export async function applyWith(
+  host: Host,
+  config: Config,
+  io: CliIo,
+  opts: ApplyOptions & { command: 'apply' | 'uninstall' },
+): Promise<number> {
+  const color = useColor(io);
+  const c = pc.createColors(color);
+  const lock = await acquireLock(host);
+  const signals = trapSignals();
+  try {
+    for (const j of await recoverInterrupted(host)) {
+      io.stdout.write(c.yellow(`Recovered an interrupted ${j.command} (${j.id}): its changes were undone.\n`));
+    }
+    const { plan, facts, state, context } = await buildPlan(host, config, opts.command === 'uninstall' ? 'uninstall' : 'install');
+    io.stdout.write(planHeader(host, config, facts, context, color));
+    if (plan.changes.length === 0) {
+      io.stdout.write(c.green('No changes. The server is in the configured state.\n'));
+      return 0;
+    }
+    io.stdout.write(renderPlanText(plan, facts, { color }));
+    const verb = opts.command === 'uninstall' ? 'Remove bbb-twilio from' : 'Apply these changes to';
+    if (!(await confirm(io, `${verb} ${host.root === '/' ? 'this server' : host.root}?`, opts.yes))) {
+      io.stdout.write('Cancelled; nothing was changed.\n');
+      return 1;
+    }
+    const result = await applyPlan(host, plan, state, {
+      command: opts.command,
+      profile: config.sip.profile,
+      force: Boolean(opts.force),
+      progress: (line) => io.stdout.write(c.dim(`  ${line}\n`)),
+      shouldStop: signals.stopped,
+    });
+    const outcomes = await runServiceActions(host, plan.actions, { restartNow: Boolean(opts.restartNow) });
+    if (outcomes.length > 0) {
+      io.stdout.write(c.bold('\nServices:\n'));
+      for (const line of renderServiceOutcomes(outcomes, host)) io.stdout.write(line + '\n');
+    }
+    const failed = outcomes.filter((o) => o.status === 'failed').length;
+    io.stdout.write(
+      `\n${c.green(opts.command === 'uninstall' ? 'Uninstall complete.' : 'Apply complete.')} ${summaryLine(plan).replace('Plan: ', '')}\n` +
+        `Journal ${result.journalId}; undo it with: bbb-twilio rollback${host.root === '/' ? '' : ` --root ${host.root}`}\n`,
+    );
+    if (failed > 0) {
+      io.stdout.write(c.yellow(`${failed} service action(s) failed: the files are in place; run the commands above by hand.\n`));
+    }
+    return 0;
+  } finally {
+    signals.release();
+    await lock.release();
+  }
+}

@@ -1,0 +1,108 @@
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pc from 'picocolors';
+import { LocalHost } from '../host/local-host.js';
+import { SandboxUfwHost } from '../host/sandbox-ufw-host.js';
+import { useColor, type CliIo } from './io.js';
+
+export const DEMO_CONFIG = `# bbb-twilio demo configuration (see examples/config.yml for every key)
+server:
+  publicIp: 203.0.113.10
+numbers:
+  - "+1 613-555-0142"
+  - number: "+44 20 7946 0018"
+    label: UK
+sip:
+  profile: dedicated
+  port: 5080
+dialin:
+  tries: 3
+  maskCallerId: true
+`;
+
+/** The sandbox tree: our own sample of a stock BBB 3.0 server, shipped with the package. */
+export function sandboxSource(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  return path.resolve(here, '..', '..', 'test', 'fixtures', 'bbb-3.0');
+}
+
+async function snapshot(dir: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const walk = async (rel: string): Promise<void> => {
+    for (const entry of await fs.readdir(path.join(dir, rel), { withFileTypes: true })) {
+      const child = path.join(rel, entry.name);
+      if (child.startsWith(path.join('var', 'lib', 'bbb-twilio'))) continue;
+      if (entry.isDirectory()) await walk(child);
+      else if (entry.isSymbolicLink()) out.set(child, `link:${await fs.readlink(path.join(dir, child))}`);
+      else {
+        const st = await fs.stat(path.join(dir, child));
+        out.set(child, `${(st.mode & 0o7777).toString(8)}:${(await fs.readFile(path.join(dir, child))).toString('base64')}`);
+      }
+    }
+  };
+  await walk('');
+  return out;
+}
+
+export async function runDemo(opts: { keep?: boolean }, io: CliIo): Promise<number> {
+  const c = pc.createColors(useColor(io));
+  const sandbox = await fs.mkdtemp(path.join(os.tmpdir(), 'bbb-twilio-demo-'));
+  const root = path.join(sandbox, 'server');
+  await fs.cp(sandboxSource(), root, { recursive: true, verbatimSymlinks: true });
+  const configFile = path.join(root, 'etc', 'bbb-twilio', 'config.yml');
+  await fs.mkdir(path.dirname(configFile), { recursive: true });
+  await fs.writeFile(configFile, DEMO_CONFIG, { mode: 0o600 });
+  const before = await snapshot(root);
+
+  const sandboxIo: CliIo = { ...io, makeHost: (dir) => new SandboxUfwHost(new LocalHost(dir)) };
+  const step = (n: number, title: string, command: string): void => {
+    io.stdout.write(`\n${c.bold(c.cyan(`── ${n}. ${title}`))}\n${c.dim(`$ ${command}`)}\n\n`);
+  };
+  io.stdout.write(
+    c.bold('bbb-twilio demo') +
+      `: a sandbox BigBlueButton 3.0 server in ${root}\n` +
+      c.dim(`config: ${configFile}\n`) +
+      c.dim('Nothing outside the sandbox is touched; system commands are recorded, not run.\n'),
+  );
+  const { main } = await import('./main.js');
+  const cli = (args: string[]): Promise<number> => main(['node', 'bbb-twilio', ...args, '--root', root], sandboxIo);
+
+  step(1, 'Plan: what bbb-twilio would change, before it changes anything', 'bbb-twilio plan');
+  if ((await cli(['plan'])) !== 0) return 1;
+  step(2, 'Apply: journaled, backed up, atomic; undone on any failure', 'bbb-twilio apply --yes');
+  if ((await cli(['apply', '--yes'])) !== 0) return 1;
+  step(3, 'Plan again: idempotent, nothing left to do', 'bbb-twilio plan --detailed-exitcode');
+  const again = await cli(['plan', '--detailed-exitcode']);
+  if (again !== 0) {
+    io.stderr.write('demo: the second plan was not empty\n');
+    return 1;
+  }
+  let n = 4;
+  try {
+    await fs.access(fileURLToPath(new URL('./simulate-call-command.js', import.meta.url)));
+    step(n++, 'A caller with the right PIN, while a web user is in meeting 12345', 'bbb-twilio simulate-call --to +16135550142 --dtmf 12345# --active 12345');
+    await cli(['simulate-call', '--to', '+16135550142', '--from', '+15145550199', '--dtmf', '12345#', '--active', '12345']);
+    step(n++, 'A caller who mistypes the PIN three times', 'bbb-twilio simulate-call --to +16135550142 --dtmf 11111#22222#33333#');
+    await cli(['simulate-call', '--to', '+16135550142', '--from', '+15145550199', '--dtmf', '11111#22222#33333#', '--active', '12345']);
+  } catch {
+    // The simulator is not part of this build.
+  }
+  step(n, 'Rollback: every file back, byte for byte', 'bbb-twilio rollback --yes');
+  if ((await cli(['rollback', '--yes'])) !== 0) return 1;
+
+  const after = await snapshot(root);
+  after.delete(path.join('etc', 'bbb-twilio', 'config.yml'));
+  before.delete(path.join('etc', 'bbb-twilio', 'config.yml'));
+  const differing = [...new Set([...before.keys(), ...after.keys()])].filter((k) => before.get(k) !== after.get(k));
+  if (differing.length > 0) {
+    io.stderr.write(`demo: rollback left differences: ${differing.join(', ')}\n`);
+    return 1;
+  }
+  io.stdout.write(`\n${c.green(`Checked: all ${before.size} files of the sandbox are byte for byte as before.`)}\n`);
+  if (opts.keep) io.stdout.write(`Sandbox kept in ${sandbox}\n`);
+  else await fs.rm(sandbox, { recursive: true, force: true });
+  io.stdout.write(`\nOn a real server: write /etc/bbb-twilio/config.yml (see examples/config.yml), then bbb-twilio plan.\n`);
+  return 0;
+}

@@ -1,0 +1,62 @@
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { parseConfig } from '../config/load-config.js';
+import type { Config } from '../config/schema.js';
+import { ConfigError } from '../errors.js';
+import { DEFAULT_CONFIG_FILE } from '../host/bbb-paths.js';
+import type { Host } from '../host/host.js';
+import { LocalHost } from '../host/local-host.js';
+
+/** Streams and environment of one CLI run; tests pass their own. */
+export interface CliIo {
+  stdout: { write(s: string): unknown; isTTY?: boolean };
+  stderr: { write(s: string): unknown; isTTY?: boolean };
+  stdinIsTTY: boolean;
+  env: NodeJS.ProcessEnv;
+  /** Host factory: tests and the demo wrap the real host (fault injection, the sandbox's ufw). */
+  makeHost?: (root: string) => Host;
+}
+
+export function processIo(): CliIo {
+  return { stdout: process.stdout, stderr: process.stderr, stdinIsTTY: Boolean(process.stdin.isTTY), env: process.env };
+}
+
+export function useColor(io: CliIo, stream: 'stdout' | 'stderr' = 'stdout'): boolean {
+  if (io.env.NO_COLOR) return false;
+  if (io.env.FORCE_COLOR) return true;
+  return Boolean(io[stream].isTTY);
+}
+
+export function openHost(io: CliIo, root: string | undefined): Host {
+  const dir = path.resolve(root ?? '/');
+  return io.makeHost ? io.makeHost(dir) : new LocalHost(dir);
+}
+
+/** The config file: --config as given, else /etc/bbb-twilio/config.yml under the root. */
+export function configPath(host: Host, option: string | undefined): string {
+  return option ? path.resolve(option) : host.machinePath(DEFAULT_CONFIG_FILE);
+}
+
+export async function loadConfig(host: Host, option: string | undefined, io: CliIo): Promise<Config> {
+  const file = configPath(host, option);
+  let text: string;
+  let mode: number;
+  try {
+    const st = await fs.stat(file);
+    mode = st.mode & 0o777;
+    text = await fs.readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ConfigError(
+      code === 'ENOENT' ? `config file not found: ${file}` : `cannot read config file ${file}: ${(err as Error).message}`,
+      {
+        file,
+        hint:
+          code === 'ENOENT'
+            ? 'create it from examples/config.yml (or run bbb-twilio init), or pass --config FILE'
+            : 'run as root, or pass --config FILE',
+      },
+    );
+  }
+  return parseConfig(text, file, { env: io.env, fileMode: mode });
+}

@@ -1,0 +1,128 @@
+import { Command, CommanderError, Option } from 'commander';
+import { processIo, type CliIo } from './io.js';
+import { reportError } from './report-error.js';
+
+const ROOT_HELP = 'the server\'s root directory: / on the server, a copy of its files for a dry run elsewhere';
+const CONFIG_HELP = 'config file (default: /etc/bbb-twilio/config.yml under --root)';
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** Build the command tree. Each action lazy-loads its module so `--help` and `plan` stay fast. */
+export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+  const program = new Command();
+  program
+    .name('bbb-twilio')
+    .description('Phone dial-in for BigBlueButton through a Twilio Elastic SIP Trunk.\nShows every change before it makes it, and undoes it byte for byte.')
+    .option('--debug', 'show stack traces on errors')
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .exitOverride()
+    .showHelpAfterError('(run bbb-twilio --help for usage)');
+
+  const run = (fn: () => Promise<number>) => async () => setExit(await fn());
+
+  program
+    .command('plan')
+    .description('show what apply would change: file diffs, firewall rules, service actions and their impact')
+    .option('--root <dir>', ROOT_HELP)
+    .option('--config <file>', CONFIG_HELP)
+    .option('--json', 'machine-readable plan (secrets masked)')
+    .option('--detailed-exitcode', 'exit 0 when nothing would change, 2 when changes are pending, 1 on error')
+    .action(async (opts) => {
+      const { runPlan } = await import('./plan-command.js');
+      await run(() => runPlan(opts, io))();
+    });
+
+  program
+    .command('apply')
+    .description('make the planned changes: journaled, backed up, atomic, undone on any failure')
+    .option('--root <dir>', ROOT_HELP)
+    .option('--config <file>', CONFIG_HELP)
+    .option('-y, --yes', 'do not ask for confirmation')
+    .option('--force', 'replace managed files that were edited by hand (backups are kept)')
+    .option('--restart-now', 'also run restarts that drop live web audio (external profile mode)')
+    .action(async (opts) => {
+      const { runApply } = await import('./apply-command.js');
+      await run(() => runApply(opts, io))();
+    });
+
+  program
+    .command('rollback')
+    .description('undo the last apply (or every apply since --to ID), restoring files byte for byte')
+    .option('--root <dir>', ROOT_HELP)
+    .option('--to <id>', 'roll back this apply and every later one')
+    .option('--list', 'list the applies that can be rolled back')
+    .option('--json', 'with --list: machine-readable')
+    .option('-y, --yes', 'do not ask for confirmation')
+    .option('--force', 'restore even files changed since bbb-twilio wrote them')
+    .option('--restart-now', 'also run restarts that drop live web audio')
+    .action(async (opts) => {
+      const { runRollback } = await import('./rollback-command.js');
+      await run(() => runRollback(opts, io))();
+    });
+
+  program
+    .command('uninstall')
+    .description('remove everything bbb-twilio added and restore what it changed (itself undoable by rollback)')
+    .option('--root <dir>', ROOT_HELP)
+    .option('--config <file>', CONFIG_HELP)
+    .option('-y, --yes', 'do not ask for confirmation')
+    .option('--restart-now', 'also run restarts that drop live web audio')
+    .action(async (opts) => {
+      const { runUninstall } = await import('./uninstall-command.js');
+      await run(() => runUninstall(opts, io))();
+    });
+
+  program
+    .command('simulate-call')
+    .description('run a phone call through the server\'s real dialplan files (a simulation: no SIP, no media)')
+    .option('--root <dir>', ROOT_HELP)
+    .requiredOption('--to <number>', 'the number dialled, as Twilio delivers it (E.164)')
+    .option('--from <number>', 'the caller\'s number (caller ID)', '+15005550006')
+    .option('--caller-name <name>', 'the caller ID name the carrier sends')
+    .option('--from-ip <ip>', 'source address of the INVITE (default: a Twilio signalling address)')
+    .option('--dtmf <digits>', 'the keys the caller presses, in order (e.g. 12345#)', '')
+    .addOption(new Option('--active <pin>', 'a conference that already has a web-audio member (repeatable)').argParser(collect))
+    .option('--json', 'machine-readable timeline and outcome')
+    .action(async (opts) => {
+      const { runSimulateCall } = await import('./simulate-call-command.js');
+      await run(() => runSimulateCall({ ...opts, active: opts.active ?? [] }, io.stdout))();
+    });
+
+  program
+    .command('demo')
+    .description('the whole story on a built-in sandbox BBB 3.0 server in a temp dir: plan, apply, plan, rollback')
+    .option('--keep', 'keep the sandbox directory afterwards')
+    .action(async (opts) => {
+      const { runDemo } = await import('./demo-command.js');
+      await run(() => runDemo(opts, io))();
+    });
+
+  return program;
+}
+
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  let code = 0;
+  const program = buildProgram(io, (c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync(argv);
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here with code 0; usage errors were already printed by commander.
+      return err.exitCode === 0 ? 0 : 1;
+    }
+    return reportError(err, io, argv.includes('--debug'));
+  }
+}
+
+// Run when executed directly (tsx src/cli/main.ts ...); bin/bbb-twilio.js imports main() from dist.
+const invoked = process.argv[1] ?? '';
+if (/[\\/]src[\\/]cli[\\/]main\.ts$/.test(invoked)) {
+  main(process.argv).then((code) => {
+    process.exitCode = code;
+  });
+}

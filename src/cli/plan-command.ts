@@ -1,0 +1,47 @@
+import pc from 'picocolors';
+import type { Config } from '../config/schema.js';
+import type { ServerFacts } from '../host/detect-facts.js';
+import type { Host } from '../host/host.js';
+import { buildPlan } from '../plan/build-plan.js';
+import { renderPlanJson, renderPlanText } from '../plan/render-plan.js';
+import { firewallBackend } from '../resources/firewall.js';
+import type { PlanContext } from '../resources/resource.js';
+import { loadConfig, openHost, useColor, type CliIo } from './io.js';
+
+export interface PlanOptions {
+  root?: string;
+  config?: string;
+  json?: boolean;
+  detailedExitcode?: boolean;
+}
+
+/** One line about what the plan is for, so nobody mistakes a test tree for the server. */
+export function planHeader(host: Host, config: Config, facts: ServerFacts, ctx: PlanContext, color: boolean): string {
+  const c = pc.createColors(color);
+  const bbb = facts.bbbVersion ? `BigBlueButton ${facts.bbbVersion}` : 'BigBlueButton (version unknown)';
+  const mode =
+    config.sip.profile === 'dedicated'
+      ? `dedicated profile on port ${config.sip.port}`
+      : `external profile on port ${facts.externalSipPort}`;
+  const pin = `${ctx.pinLength}-digit PIN${config.dialin.pinLength === undefined ? ` (${facts.pinLength.source})` : ' (config)'}`;
+  return [
+    c.bold(`bbb-twilio plan for ${host.root === '/' ? 'this server' : host.root}`),
+    c.dim(`  ${bbb} · FreeSWITCH conf ${facts.confDir} · ${mode} · ${pin} · firewall ${firewallBackend(ctx)}`),
+    '',
+  ].join('\n');
+}
+
+export async function runPlan(opts: PlanOptions, io: CliIo): Promise<number> {
+  const host = openHost(io, opts.root);
+  const config = await loadConfig(host, opts.config, io);
+  const { plan, facts, context } = await buildPlan(host, config);
+  if (opts.json) {
+    io.stdout.write(JSON.stringify(renderPlanJson(plan, facts, { root: host.root, profile: config.sip.profile, pinLength: context.pinLength }), null, 2) + '\n');
+  } else {
+    const color = useColor(io);
+    io.stdout.write(planHeader(host, config, facts, context, color));
+    io.stdout.write(renderPlanText(plan, facts, { color }));
+  }
+  if (opts.detailedExitcode && plan.changes.length > 0) return 2;
+  return 0;
+}

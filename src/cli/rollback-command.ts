@@ -1,0 +1,66 @@
+import pc from 'picocolors';
+import { acquireLock } from '../apply/lock.js';
+import { executeRollback, planRollback, recoverInterrupted, rollbackCandidates } from '../apply/rollback.js';
+import { renderServiceOutcomes, runServiceActions } from '../apply/run-services.js';
+import { neededActions } from '../plan/service-actions.js';
+import { confirm } from './apply-command.js';
+import { openHost, useColor, type CliIo } from './io.js';
+
+export interface RollbackOptions {
+  root?: string;
+  to?: string;
+  list?: boolean;
+  yes?: boolean;
+  force?: boolean;
+  restartNow?: boolean;
+  json?: boolean;
+}
+
+export async function runRollback(opts: RollbackOptions, io: CliIo): Promise<number> {
+  const host = openHost(io, opts.root);
+  const c = pc.createColors(useColor(io));
+  if (opts.list) {
+    const journals = await rollbackCandidates(host);
+    if (opts.json) {
+      io.stdout.write(JSON.stringify(journals.map((j) => ({ id: j.id, command: j.command, startedAt: j.startedAt, summary: j.summary })), null, 2) + '\n');
+      return 0;
+    }
+    if (journals.length === 0) io.stdout.write('No applies to roll back.\n');
+    for (const j of [...journals].reverse()) io.stdout.write(`${c.bold(j.id)}  ${j.command.padEnd(9)}  ${j.startedAt}  ${j.summary}\n`);
+    return 0;
+  }
+  const lock = await acquireLock(host);
+  try {
+    await recoverInterrupted(host);
+    const plan = await planRollback(host, opts.to);
+    io.stdout.write(c.bold(`Rolling back ${plan.journals.length} run(s), newest first:\n`));
+    for (const j of plan.journals) {
+      io.stdout.write(`  ${j.id}  ${j.command}  ${j.summary}\n`);
+      for (const e of j.entries) {
+        if (e.type === 'file' && !e.path.endsWith('/state.json')) io.stdout.write(c.dim(`    ${e.backup ? 'restore' : 'remove '} ${e.path}\n`));
+        if (e.type === 'command') io.stdout.write(c.dim(`    run     ${e.undoArgv.join(' ')}\n`));
+      }
+    }
+    for (const f of plan.drifted) io.stdout.write(c.yellow(`  ! ${f} changed since it was written${opts.force ? ' (--force: restoring anyway)' : ''}\n`));
+    if (!(await confirm(io, 'Roll back?', opts.yes))) {
+      io.stdout.write('Cancelled; nothing was changed.\n');
+      return 1;
+    }
+    const problems = await executeRollback(host, plan, Boolean(opts.force));
+    // The oldest run undone decides which profile is in use afterwards.
+    const profile = plan.journals[plan.journals.length - 1]?.profile ?? 'dedicated';
+    const outcomes = await runServiceActions(host, neededActions(plan.needs.map((n) => ({ needs: [n] })), profile), { restartNow: Boolean(opts.restartNow) });
+    if (outcomes.length) {
+      io.stdout.write(c.bold('Services:\n'));
+      for (const line of renderServiceOutcomes(outcomes, host)) io.stdout.write(line + '\n');
+    }
+    if (problems.length > 0) {
+      for (const p of problems) io.stderr.write(`error: could not undo: ${p.message}\n`);
+      return 1;
+    }
+    io.stdout.write(c.green('Rollback complete: the files are back byte for byte.\n'));
+    return 0;
+  } finally {
+    await lock.release();
+  }
+}

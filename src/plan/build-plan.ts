@@ -1,0 +1,105 @@
+import type { Config } from '../config/schema.js';
+import { ConfigError } from '../errors.js';
+import { assertFreeswitchAudio, detectFacts, type ServerFacts } from '../host/detect-facts.js';
+import type { Host } from '../host/host.js';
+import { readState, type State } from '../apply/state.js';
+import { applyConfigHook } from '../resources/apply-config-hook.js';
+import { bbbWebProperties } from '../resources/bbb-web-properties.js';
+import { dedicatedProfile } from '../resources/dedicated-profile.js';
+import { dedicatedDialplan, externalDialplan } from '../resources/dialplan.js';
+import { externalGateway } from '../resources/external-gateway.js';
+import { externalProfile } from '../resources/external-profile.js';
+import { firewall } from '../resources/firewall.js';
+import type { PlanContext, Resource } from '../resources/resource.js';
+import { varsResource } from '../resources/vars.js';
+import type { Plan, PlanWarning } from './change.js';
+import { neededActions } from './service-actions.js';
+
+/** Every managed thing, in the order changes are made (files before the firewall opens the port). */
+export const RESOURCES: readonly Resource[] = [
+  varsResource,
+  externalProfile,
+  externalGateway,
+  dedicatedProfile,
+  dedicatedDialplan,
+  externalDialplan,
+  applyConfigHook,
+  bbbWebProperties,
+  firewall,
+];
+
+/** Ports BBB's own FreeSWITCH profiles and event socket use: the dedicated profile must not take one. */
+const BBB_PORTS = new Map<number, string>([
+  [5060, 'the external profile (SIP)'],
+  [5062, 'the internal profile'],
+  [5066, 'the external profile (WebSocket)'],
+  [5090, 'the internal profile'],
+  [7443, 'the external profile (secure WebSocket)'],
+  [8021, 'the event socket'],
+]);
+
+export interface BuiltPlan {
+  plan: Plan;
+  facts: ServerFacts;
+  state: State;
+  context: PlanContext;
+}
+
+export async function buildPlan(host: Host, config: Config, mode: 'install' | 'uninstall' = 'install'): Promise<BuiltPlan> {
+  const facts = await detectFacts(host);
+  if (mode === 'install') assertFreeswitchAudio(facts);
+  const state = await readState(host);
+  const pinLength = config.dialin.pinLength ?? facts.pinLength.value;
+  if (mode === 'install') checkConsistency(config, facts, pinLength);
+
+  const context: PlanContext = { host, config, facts, state, mode, pinLength };
+  const plan: Plan = { changes: [], actions: [], warnings: [], blocked: false };
+  for (const resource of RESOURCES) {
+    const result = await resource.plan(context);
+    plan.changes.push(...result.changes);
+    plan.warnings.push(...result.warnings);
+  }
+  if (mode === 'install') plan.warnings.push(...pinWarnings(config, facts, pinLength));
+  plan.warnings = dedupe(plan.warnings);
+  plan.actions = neededActions(plan.changes, config.sip.profile);
+  plan.blocked = plan.changes.some((c) => c.type === 'file' && c.conflict !== undefined);
+  return { plan, facts, state, context };
+}
+
+function checkConsistency(config: Config, facts: ServerFacts, pinLength: number): void {
+  if (pinLength < 4 || pinLength > 11) {
+    throw new ConfigError(`${config.file}: dialin.pinLength: the server's PIN length ${pinLength} is outside 4..11`, {
+      file: config.file,
+      key: 'dialin.pinLength',
+      hint: 'set dialin.pinLength (4 to 11) to the length of the PINs your meetings get',
+    });
+  }
+  if (config.sip.profile === 'dedicated') {
+    const used = config.sip.port === facts.externalSipPort ? 'the external profile (SIP)' : BBB_PORTS.get(config.sip.port);
+    if (used) {
+      throw new ConfigError(`${config.file}: sip.port ${config.sip.port} is already used by ${used}`, {
+        file: config.file,
+        key: 'sip.port',
+        hint: 'keep the default 5080, or pick a free port',
+      });
+    }
+  }
+}
+
+function pinWarnings(config: Config, facts: ServerFacts, pinLength: number): PlanWarning[] {
+  if (config.dialin.pinLength === undefined || config.dialin.pinLength === facts.pinLength.value) return [];
+  return [
+    {
+      level: 'risk',
+      message:
+        `dial-in asks for ${pinLength}-digit PINs but this server generates ${facts.pinLength.value}-digit ones ` +
+        `(${facts.pinLength.source})`,
+      hint: 'fine behind Scalelite (which sets its own PINs); otherwise remove dialin.pinLength from the config',
+    },
+  ];
+}
+
+function dedupe(warnings: PlanWarning[]): PlanWarning[] {
+  const seen = new Set<string>();
+  return warnings.filter((w) => (seen.has(w.message) ? false : (seen.add(w.message), true)));
+}

@@ -1,0 +1,68 @@
+import { PROFILE_NAME } from '../host/bbb-paths.js';
+import { GATEWAY_NAME } from '../resources/render-sip-profile.js';
+import type { Change, ServiceAction, ServiceNeed } from './change.js';
+
+/** Order in which needs are met: files are re-read before profiles start, restarts come last. */
+const ORDER: ServiceNeed[] = [
+  'reloadxml',
+  'gateway-kill',
+  'profile-stop',
+  'profile-start',
+  'profile-rescan',
+  'profile-restart',
+  'external-restart',
+  'bbb-web-restart',
+];
+
+export function fsCommand(command: string): string[] {
+  return ['fs_cli', '-x', command];
+}
+
+/** What each need runs and what it costs the people in meetings. */
+export function describeNeed(need: ServiceNeed, profileInUse: 'dedicated' | 'external'): ServiceAction {
+  const inUse = profileInUse === 'dedicated' ? PROFILE_NAME : 'external';
+  switch (need) {
+    case 'reloadxml':
+      return action(need, fsCommand('reloadxml'), 'FreeSWITCH re-reads its dialplan', 'none');
+    case 'profile-start':
+      return action(need, fsCommand(`sofia profile ${PROFILE_NAME} start`), `start the "${PROFILE_NAME}" SIP profile`, 'none');
+    case 'profile-rescan':
+      return action(need, fsCommand(`sofia profile ${inUse} rescan`), `the "${inUse}" profile re-reads its settings and gateways`, 'none');
+    case 'profile-restart':
+      return action(need, fsCommand(`sofia profile ${PROFILE_NAME} restart`), `restart the "${PROFILE_NAME}" profile (new address or port)`, 'drops-phone-calls');
+    case 'profile-stop':
+      return action(need, fsCommand(`sofia profile ${PROFILE_NAME} stop`), `stop the "${PROFILE_NAME}" profile`, 'drops-phone-calls');
+    case 'gateway-kill':
+      return action(need, fsCommand(`sofia profile external killgw ${GATEWAY_NAME}`), 'remove the dial-out gateway from the external profile', 'none');
+    case 'external-restart':
+      return action(need, fsCommand('sofia profile external restart'), 'restart the external profile (it also carries the browsers\' audio)', 'drops-web-audio');
+    case 'bbb-web-restart':
+      return action(need, ['systemctl', 'restart', 'bbb-web'], 'bbb-web re-reads its properties', 'restarts-bbb-web');
+  }
+}
+
+function action(need: ServiceNeed, argv: string[], description: string, impact: ServiceAction['impact']): ServiceAction {
+  return { need, argv, description, impact, requiresConsent: impact === 'drops-web-audio' };
+}
+
+export function neededActions(changes: readonly Pick<Change, 'needs'>[], profileInUse: 'dedicated' | 'external'): ServiceAction[] {
+  const needs = new Set<ServiceNeed>(changes.flatMap((c) => c.needs));
+  // A profile that starts or restarts re-reads everything: a rescan on top is redundant.
+  if (profileInUse === 'dedicated' && (needs.has('profile-start') || needs.has('profile-restart'))) needs.delete('profile-rescan');
+  if (needs.has('profile-start') && needs.has('profile-stop')) needs.delete('profile-stop');
+  return ORDER.filter((n) => needs.has(n)).map((n) => describeNeed(n, profileInUse));
+}
+
+/** Undoing a change needs the opposite of some actions. */
+export function inverseNeed(need: ServiceNeed): ServiceNeed {
+  if (need === 'profile-start') return 'profile-stop';
+  if (need === 'profile-stop') return 'profile-start';
+  return need;
+}
+
+export const IMPACT_TEXT: Record<ServiceAction['impact'], string> = {
+  none: 'no call dropped',
+  'drops-phone-calls': 'drops phone callers on this profile (web audio unaffected)',
+  'drops-web-audio': 'DROPS every web-audio user in every meeting on this server',
+  'restarts-bbb-web': 'API unavailable for a few seconds; running meetings continue',
+};
