@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { JournalError } from '../errors.js';
 import { STATE_DIR } from '../host/bbb-paths.js';
@@ -30,6 +29,8 @@ export type JournalEntry =
 
 export interface JournalRecord {
   id: string;
+  /** Order of runs on this server: 1, 2, 3, ... */
+  seq: number;
   command: 'apply' | 'uninstall';
   /** The SIP profile mode in use when this ran: rollback needs it to reload the right profile. */
   profile: 'dedicated' | 'external';
@@ -40,9 +41,10 @@ export interface JournalRecord {
   entries: JournalEntry[];
 }
 
-export function newJournalId(now = new Date()): string {
+/** `20261127T060406Z-0003`: readable time, then a sequence number that orders runs within one second. */
+export function newJournalId(seq: number, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  return `${stamp}-${randomBytes(2).toString('hex')}`;
+  return `${stamp}-${String(seq).padStart(4, '0')}`;
 }
 
 /**
@@ -62,8 +64,10 @@ export class Journal {
 
   static async begin(host: Host, command: JournalRecord['command'], profile: JournalRecord['profile'], summary: string): Promise<Journal> {
     await host.makeDir(JOURNAL_DIR, 0o700);
+    const seq = Math.max(0, ...(await listJournals(host)).map((j) => j.seq ?? 0)) + 1;
     const journal = new Journal(host, {
-      id: newJournalId(),
+      id: newJournalId(seq),
+      seq,
       command,
       profile,
       status: 'in-progress',
@@ -136,7 +140,7 @@ export async function listJournals(host: Host): Promise<JournalRecord[]> {
       throw new JournalError(`${JOURNAL_DIR}/${name}: unreadable journal`, 'move it away if it is damaged; its backups stay in ' + BACKUP_DIR);
     }
   }
-  return records.sort((a, b) => a.id.localeCompare(b.id));
+  return records.sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0) || a.id.localeCompare(b.id));
 }
 
 export async function saveJournal(host: Host, record: JournalRecord): Promise<void> {

@@ -1,0 +1,100 @@
+// Test helpers: fixture trees copied to temp dirs, a config writer, the CLI with captured output, snapshots.
+import { rmSync } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CliIo } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
+import type { Host } from '../../src/host/host.js';
+import { LocalHost } from '../../src/host/local-host.js';
+import { SandboxUfwHost } from '../../src/host/sandbox-ufw-host.js';
+
+export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
+
+export type FixtureName = 'bbb-3.0' | 'bbb-2.7';
+
+/** A fresh copy of a fixture tree; removed when the process ends. */
+export async function copyFixture(name: FixtureName): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), `bbb-twilio-test-${name}-`));
+  await fs.cp(path.join(FIXTURES, name), dir, { recursive: true, verbatimSymlinks: true });
+  cleanups.push(dir);
+  return dir;
+}
+
+const cleanups: string[] = [];
+process.on('exit', () => {
+  for (const dir of cleanups) rmSync(dir, { recursive: true, force: true });
+});
+
+export const BASE_CONFIG = `server:
+  publicIp: 203.0.113.10
+numbers:
+  - "+1 613-555-0142"
+  - number: "+44 20 7946 0018"
+    label: UK
+`;
+
+/** Write the config where bbb-twilio looks by default (/etc/bbb-twilio/config.yml under the root), mode 0600. */
+export async function writeConfig(root: string, yaml: string = BASE_CONFIG): Promise<string> {
+  const file = path.join(root, 'etc', 'bbb-twilio', 'config.yml');
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  await fs.writeFile(file, yaml, { mode: 0o600 });
+  await fs.chmod(file, 0o600);
+  return file;
+}
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run the CLI in-process against a tree, with the sandbox's ufw so firewall changes converge. */
+export async function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; makeHost?: (root: string) => Host } = {}): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    stdout: { write: (s: string) => (stdout += s), isTTY: false },
+    stderr: { write: (s: string) => (stderr += s), isTTY: false },
+    stdinIsTTY: false,
+    env: opts.env ?? {},
+    makeHost: opts.makeHost ?? ((root) => new SandboxUfwHost(new LocalHost(root))),
+  };
+  const code = await main(['node', 'bbb-twilio', ...args], io);
+  return { code, stdout, stderr };
+}
+
+/** Every file under a tree (except bbb-twilio's own state) with its mode and bytes, for byte-for-byte checks. */
+export async function snapshotTree(root: string, opts: { exclude?: string[] } = {}): Promise<Map<string, string>> {
+  const exclude = ['var/lib/bbb-twilio', 'etc/bbb-twilio', ...(opts.exclude ?? [])];
+  const out = new Map<string, string>();
+  const walk = async (rel: string): Promise<void> => {
+    for (const entry of await fs.readdir(path.join(root, rel), { withFileTypes: true })) {
+      const child = rel ? `${rel}/${entry.name}` : entry.name;
+      if (exclude.some((e) => child === e || child.startsWith(e + '/'))) continue;
+      const full = path.join(root, child);
+      if (entry.isSymbolicLink()) out.set(child, `link ${await fs.readlink(full)}`);
+      else if (entry.isDirectory()) {
+        // Parents of our own state dir (var/, var/lib/) are bbb-twilio's footprint, like the state itself.
+        if (!exclude.some((e) => e.startsWith(child + '/'))) out.set(child + '/', 'dir');
+        await walk(child);
+      } else {
+        const st = await fs.stat(full);
+        out.set(child, `${(st.mode & 0o7777).toString(8)} ${st.uid}:${st.gid} ${(await fs.readFile(full)).toString('base64')}`);
+      }
+    }
+  };
+  await walk('');
+  return out;
+}
+
+export function diffSnapshots(a: Map<string, string>, b: Map<string, string>): string[] {
+  return [...new Set([...a.keys(), ...b.keys()])].filter((k) => a.get(k) !== b.get(k)).sort();
+}
+
+export async function readTreeFile(root: string, serverPath: string): Promise<string> {
+  return fs.readFile(path.join(root, serverPath), 'utf8');
+}
+
+export const CONF = '/opt/freeswitch/etc/freeswitch';
