@@ -87,7 +87,8 @@ export function renderDialplan(input: DialplanInput): string {
   if (input.maskCallerId || input.allowAnonymous) {
     // Only a plain number reaches ${regex()}: the caller controls this string, so it never meets a shell,
     // and a `|` in it could not re-split the regex arguments.
-    const cid = join.ele('condition', { field: 'caller_id_number', expression: '^\\+?\\d{4,15}$', break: 'never' });
+    // +266696687 spells ANONYMOUS: it is how Twilio presents a withheld number.
+    const cid = join.ele('condition', { field: 'caller_id_number', expression: '^\\+?(?!266696687$)\\d{4,15}$', break: 'never' });
     if (input.maskCallerId) {
       act(cid, 'set_profile_var', 'caller_id_name=${regex(${caller_id_number}|^.*(\\d{4})$|xxx-xxx-%1)}');
     }
