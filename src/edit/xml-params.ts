@@ -7,6 +7,9 @@
 import { TargetFileError } from '../errors.js';
 import { formatLineList } from './text-lines.js';
 import { parseXmlWithOffsets, type XMLElement } from './xml-document.js';
+import { escapeXmlAttribute } from './xml-escape.js';
+
+export { escapeXmlAttribute };
 
 export interface ParamOccurrence {
   /** The name as written in the file. */
@@ -79,45 +82,6 @@ export function setParamValue(text: string, file: string, name: string, value: s
   return text.slice(0, param.valueStart) + escapeXmlAttribute(value, quote) + text.slice(param.valueEnd);
 }
 
-/**
- * Escapes a value for an XML attribute delimited by `quote`: `&`, `<`, `>` and that quote always;
- * tab, line feed and carriage return as character references, so attribute-value normalisation
- * cannot turn them into spaces.
- */
-export function escapeXmlAttribute(value: string, quote: '"' | "'" = '"'): string {
-  let out = '';
-  for (const c of value) {
-    switch (c) {
-      case '&':
-        out += '&amp;';
-        break;
-      case '<':
-        out += '&lt;';
-        break;
-      case '>':
-        out += '&gt;';
-        break;
-      case '"':
-        out += quote === '"' ? '&quot;' : c;
-        break;
-      case "'":
-        out += quote === "'" ? '&apos;' : c;
-        break;
-      case '\t':
-        out += '&#9;';
-        break;
-      case '\n':
-        out += '&#10;';
-        break;
-      case '\r':
-        out += '&#13;';
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 const NAMED_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 

@@ -18,6 +18,9 @@ export const STATE_DIR = '/var/lib/bbb-twilio';
 /** Name of the dedicated sofia profile and its dialplan context. */
 export const PROFILE_NAME = 'bbb-twilio';
 
+/** Name of the dial-out gateway (only when termination is configured). */
+export const GATEWAY_NAME = 'bbb-twilio-termination';
+
 /** Paths of the files bbb-twilio manages, relative to the FreeSWITCH conf dir. */
 export const MANAGED = {
   dedicatedProfile: 'sip_profiles/bbb-twilio.xml',

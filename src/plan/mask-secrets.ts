@@ -1,4 +1,4 @@
-import { escapeXmlAttribute } from '../edit/xml-params.js';
+import { escapeXmlAttribute } from '../edit/xml-escape.js';
 
 export const MASK = '********';
 

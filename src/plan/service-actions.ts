@@ -1,5 +1,4 @@
-import { PROFILE_NAME } from '../host/bbb-paths.js';
-import { GATEWAY_NAME } from '../resources/render-sip-profile.js';
+import { GATEWAY_NAME, PROFILE_NAME } from '../host/bbb-paths.js';
 import type { Change, ServiceAction, ServiceNeed } from './change.js';
 
 /** Order in which needs are met: files are re-read before profiles start, restarts come last. */

@@ -1,5 +1,4 @@
 import * as path from 'node:path';
-import { findParams } from '../edit/xml-params.js';
 import { MANAGED, PROFILE_NAME } from '../host/bbb-paths.js';
 import type { ServiceNeed } from '../plan/change.js';
 import { planFile } from './file-change.js';
@@ -42,16 +41,18 @@ export const dedicatedProfile: Resource = {
     });
     for (const change of result.changes) {
       if (change.type !== 'file') continue;
-      change.needs = profileNeeds(change.before, change.after, file);
+      change.needs = await profileNeeds(change.before, change.after, file);
     }
     return result;
   },
 };
 
-function profileNeeds(before: string | null, after: string | null, file: string): ServiceNeed[] {
+async function profileNeeds(before: string | null, after: string | null, file: string): Promise<ServiceNeed[]> {
   if (after === null) return ['profile-stop'];
   if (before === null) return ['profile-start'];
   if (before === after) return [];
+  // The XML parser is heavy to load: only an actual update of the profile needs it.
+  const { findParams } = await import('../edit/xml-params.js');
   try {
     const changed = RESTART_PARAMS.some(
       (p) => findParams(before, file, p).map((o) => o.value).join() !== findParams(after, file, p).map((o) => o.value).join(),

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
-import { MANAGED } from '../host/bbb-paths.js';
+import { GATEWAY_NAME, MANAGED } from '../host/bbb-paths.js';
 import { planFile } from './file-change.js';
-import { GATEWAY_NAME, renderExternalGateway } from './render-sip-profile.js';
+import { renderExternalGateway } from './render-sip-profile.js';
 import type { PlanContext, Resource, ResourcePlan } from './resource.js';
 
 /** External mode only, and only for dial-out: Twilio needs no gateway to deliver inbound calls. */

@@ -1,5 +1,4 @@
 import * as path from 'node:path';
-import { findParams, setParamValue } from '../edit/xml-params.js';
 import { TargetFileError } from '../errors.js';
 import { readText } from '../host/host.js';
 import { MANAGED } from '../host/bbb-paths.js';
@@ -23,6 +22,10 @@ export const externalProfile: Resource = {
       if (!wanted) return { changes: [], warnings: [] };
       throw new TargetFileError(file, 'missing', { hint: 'reinstall bbb-freeswitch-core to restore the external profile' });
     }
+    if (!wanted && !Object.keys(ctx.state.originals).some((k) => k.startsWith(`${MANAGED.externalProfile}#`))) {
+      return { changes: [], warnings: [] }; // never edited by us: nothing to restore, no need to parse it
+    }
+    const { findParams, setParamValue } = await import('../edit/xml-params.js');
     let after = before;
     const originals: Record<string, string | null> = {};
     const forgetOriginals: string[] = [];

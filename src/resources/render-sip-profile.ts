@@ -1,6 +1,6 @@
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
-import { PROFILE_NAME } from '../host/bbb-paths.js';
+import { GATEWAY_NAME, PROFILE_NAME } from '../host/bbb-paths.js';
 import { MANAGED_HEADER } from './render-dialplan.js';
 
 export interface Termination {
@@ -16,7 +16,6 @@ export interface ProfileInput {
   termination: Termination | undefined;
 }
 
-export const GATEWAY_NAME = 'bbb-twilio-termination';
 
 /** The dedicated sofia profile (design.md section 3, way 1): own port, Twilio-only, G.711, RFC 2833. */
 export function renderSipProfile(input: ProfileInput): string {
