@@ -46,17 +46,40 @@ export async function loadConfig(host: Host, option: string | undefined, io: Cli
     mode = st.mode & 0o777;
     text = await fs.readFile(file, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new ConfigError(
-      code === 'ENOENT' ? `config file not found: ${file}` : `cannot read config file ${file}: ${(err as Error).message}`,
-      {
-        file,
-        hint:
-          code === 'ENOENT'
-            ? 'create it from examples/config.yml (or run bbb-twilio init), or pass --config FILE'
-            : 'run as root, or pass --config FILE',
-      },
-    );
+    throw unreadableConfig(file, err);
   }
   return parseConfig(text, file, { env: io.env, fileMode: mode });
+}
+
+/** Why the config file cannot be read, in words, with what to do about it. */
+function unreadableConfig(file: string, err: unknown): ConfigError {
+  const code = (err as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT':
+      return new ConfigError(`config file not found: ${file}`, {
+        file,
+        hint: 'create it from examples/config.yml, or pass --config FILE',
+      });
+    case 'EISDIR':
+      return new ConfigError(`cannot read config file ${file}: it is a directory`, {
+        file,
+        hint: 'pass --config with the path of the YAML file itself, or move the directory away',
+      });
+    case 'ENOTDIR':
+      return new ConfigError(`cannot read config file ${file}: a part of its path is a file, not a directory`, {
+        file,
+        hint: 'check the path (the default is /etc/bbb-twilio/config.yml under --root), or pass --config FILE',
+      });
+    case 'EACCES':
+    case 'EPERM':
+      return new ConfigError(`cannot read config file ${file}: permission denied`, {
+        file,
+        hint: 'run as root (sudo), or pass --config FILE',
+      });
+    default:
+      return new ConfigError(`cannot read config file ${file}: ${(err as Error).message}`, {
+        file,
+        hint: 'check that the file exists and is readable, or pass --config FILE',
+      });
+  }
 }

@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import { BbbTwilioError } from '../errors.js';
+import { BbbTwilioError, TargetFileError, describeLocation } from '../errors.js';
 import type { CliIo } from './io.js';
 import { useColor } from './io.js';
 
@@ -7,7 +7,7 @@ import { useColor } from './io.js';
 export function reportError(err: unknown, io: CliIo, debug: boolean): number {
   const c = pc.createColors(useColor(io, 'stderr'));
   if (err instanceof BbbTwilioError) {
-    io.stderr.write(`${c.red('error:')} ${oneLine(err.message)}\n`);
+    io.stderr.write(`${c.red('error:')} ${oneLine(locatedMessage(err))}\n`);
     if (err.hint) io.stderr.write(`${c.dim('hint:')} ${oneLine(err.hint)}\n`);
     if (debug && err.stack) io.stderr.write(c.dim(err.stack) + '\n');
     return err.exitCode;
@@ -21,4 +21,22 @@ export function reportError(err: unknown, io: CliIo, debug: boolean): number {
 
 function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+/**
+ * The message with the file (and line) it is about in front, compiler style, for errors about a file on the
+ * server; also when such an error is the cause of another (an apply that failed and was undone).
+ */
+function locatedMessage(err: BbbTwilioError): string {
+  if (err instanceof TargetFileError) return withLocation(err);
+  const cause: unknown = err.cause;
+  if (cause instanceof TargetFileError && err.message.includes(cause.message)) {
+    return err.message.replace(cause.message, () => withLocation(cause));
+  }
+  return err.message;
+}
+
+function withLocation(err: TargetFileError): string {
+  if (err.message.startsWith(err.file)) return err.message;
+  return `${describeLocation(err.file, err.line)}: ${err.message}`;
 }

@@ -1,7 +1,7 @@
 import { parsePhoneNumberWithError, type CountryCode } from 'libphonenumber-js/max';
 import { parseDocument, LineCounter } from 'yaml';
-import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { ConfigLocator, SEE_EXAMPLE, yamlSyntaxError, zodIssueToConfigError } from './config-errors.js';
 import { configSchema, type Config, type PhoneNumber, type RawConfig } from './schema.js';
 
 export interface LoadOptions {
@@ -11,50 +11,48 @@ export interface LoadOptions {
   fileMode?: number;
 }
 
-/** Parse and validate the YAML text of a config file. Every error names the file and key. */
+/** Parse and validate the YAML text of a config file. Every error names the file, line and key. */
 export function parseConfig(text: string, file: string, opts: LoadOptions = {}): Config {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const yamlError = doc.errors[0];
-  if (yamlError) {
-    const pos = yamlError.linePos?.[0];
-    throw new ConfigError(`${file}${pos ? `:${pos.line}` : ''}: not valid YAML: ${firstLine(yamlError.message)}`, {
-      file,
-      hint: 'fix the YAML syntax (indentation with spaces, "quotes" around values with ":" or "#")',
-    });
-  }
+  if (yamlError) throw yamlSyntaxError(yamlError, file, lineCounter);
   const data: unknown = doc.toJS() ?? {};
-  const result = configSchema.safeParse(data);
-  if (!result.success) {
-    throw zodToConfigError(result.error, file, doc, lineCounter);
+  const locate = new ConfigLocator(file, doc, lineCounter);
+  if (data !== null && typeof data === 'object' && !Array.isArray(data) && Object.keys(data).length === 0) {
+    throw new ConfigError(`${file}: the file is empty; it needs at least server.publicIp and numbers`, { file, hint: SEE_EXAMPLE });
   }
-  return normalise(result.data, file, opts);
+  const result = configSchema.safeParse(data);
+  if (!result.success) throw zodIssueToConfigError(result.error, data, locate);
+  return normalise(result.data, locate, opts);
 }
 
-function normalise(raw: RawConfig, file: string, opts: LoadOptions): Config {
+function normalise(raw: RawConfig, locate: ConfigLocator, opts: LoadOptions): Config {
+  const file = locate.file;
   const env = opts.env ?? process.env;
   const country = raw.server.country as CountryCode | undefined;
   const numbers: PhoneNumber[] = [];
-  const seen = new Set<string>();
+  const seen = new Map<string, number>();
   raw.numbers.forEach((entry, i) => {
     const value = typeof entry === 'string' ? entry : entry.number;
     const label = typeof entry === 'string' ? undefined : entry.label;
-    const parsed = parsePhone(value, country, file, `numbers.${i}`);
-    if (seen.has(parsed.e164)) {
-      throw new ConfigError(`${file}: numbers.${i}: "${value}" is listed twice (${parsed.e164})`, {
+    const parsed = parsePhone(value, country, file, `numbers.${i}`, locate.line(['numbers', i]));
+    const earlier = seen.get(parsed.e164);
+    if (earlier !== undefined) {
+      throw new ConfigError(`${locate.where(['numbers', i])}: numbers.${i}: "${value}" is listed twice (${parsed.e164}, also numbers.${earlier})`, {
         file,
         key: `numbers.${i}`,
         hint: 'list each Twilio number once',
       });
     }
-    seen.add(parsed.e164);
+    seen.set(parsed.e164, i);
     numbers.push({ ...parsed, label });
   });
 
   const termination = raw.twilio.termination;
   const terminationPassword = env.BBB_TWILIO_TERMINATION_PASSWORD || termination?.password;
   if (termination && !terminationPassword) {
-    throw new ConfigError(`${file}: twilio.termination.password is missing`, {
+    throw new ConfigError(`${locate.where(['twilio', 'termination'])}: twilio.termination.password is missing`, {
       file,
       key: 'twilio.termination.password',
       hint: 'set it in the config file (mode 0600) or in BBB_TWILIO_TERMINATION_PASSWORD',
@@ -95,9 +93,10 @@ export function parsePhone(
   country: CountryCode | undefined,
   file: string,
   key: string,
+  line?: number,
 ): { e164: string; display: string } {
   const fail = (why: string): ConfigError =>
-    new ConfigError(`${file}: ${key}: "${value}" ${why}`, {
+    new ConfigError(`${file}${line === undefined ? '' : `:${line}`}: ${key}: "${value}" ${why}`, {
       file,
       key,
       hint: 'write the number with its country code, like "+1 613-555-0142" (or set server.country)',
@@ -110,41 +109,4 @@ export function parsePhone(
   }
   if (!parsed.isValid()) throw fail('is not a valid phone number');
   return { e164: parsed.number, display: parsed.formatInternational() };
-}
-
-function zodToConfigError(
-  error: z.ZodError,
-  file: string,
-  doc: ReturnType<typeof parseDocument>,
-  lineCounter: LineCounter,
-): ConfigError {
-  const issue = error.issues[0];
-  if (!issue) return new ConfigError(`${file}: invalid configuration`, { file });
-  const keyPath = issue.path.map(String);
-  let key = keyPath.join('.');
-  let message: string;
-  let hint: string | undefined;
-  if (issue.code === 'unrecognized_keys') {
-    const unknown = issue.keys[0] ?? '';
-    key = [...keyPath, unknown].join('.');
-    message = `unknown key "${key}"`;
-    hint = 'remove it or check its spelling against examples/config.yml';
-  } else if (issue.code === 'invalid_type' && issue.input === undefined) {
-    message = `${key} is required`;
-    hint = 'see examples/config.yml for the keys and what they mean';
-  } else {
-    const shown = issue.input === undefined || typeof issue.input === 'object' ? '' : ` "${String(issue.input)}"`;
-    message = `${key}${shown} ${issue.message.replace(/^Invalid input: /, 'is invalid: ')}`;
-    hint = 'see examples/config.yml for the allowed values';
-  }
-  const node = doc.getIn(keyPath.map((p) => (/^\d+$/.test(p) ? Number(p) : p)), true) as
-    | { range?: [number, number, number] }
-    | undefined;
-  const offset = node?.range?.[0];
-  const line = offset === undefined ? undefined : lineCounter.linePos(offset).line;
-  return new ConfigError(`${file}${line ? `:${line}` : ''}: ${message}`, { file, key, ...(hint ? { hint } : {}) });
-}
-
-function firstLine(text: string): string {
-  return text.split('\n')[0] ?? text;
 }
