@@ -1,6 +1,5 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { parseConfig } from '../config/load-config.js';
 import type { Config } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 import { DEFAULT_CONFIG_FILE } from '../host/bbb-paths.js';
@@ -48,6 +47,8 @@ export async function loadConfig(host: Host, option: string | undefined, io: Cli
   } catch (err) {
     throw unreadableConfig(file, err);
   }
+  // zod, yaml and libphonenumber are heavy: loaded only by commands that read the config.
+  const { parseConfig } = await import('../config/load-config.js');
   return parseConfig(text, file, { env: io.env, fileMode: mode });
 }
 
