@@ -78,8 +78,13 @@ export type Impact = 'none' | 'drops-phone-calls' | 'drops-web-audio' | 'restart
 
 export interface ServiceAction {
   need: ServiceNeed;
-  /** What will be run, for people and for recording hosts. */
+  /** What will be run, for people and for recording hosts: for FreeSWITCH, the fs_cli command to run by hand. */
   argv: string[];
+  /**
+   * Set for FreeSWITCH commands: the API command sent over the event socket (`sofia profile bbb-twilio start`),
+   * to the FreeSWITCH that the tree's event_socket.conf.xml names. Unset for system commands (systemctl).
+   */
+  eslCommand?: string;
   description: string;
   impact: Impact;
   /** Actions that drop calls only run when the admin allows it. */

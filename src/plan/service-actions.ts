@@ -17,24 +17,29 @@ export function fsCommand(command: string): string[] {
   return ['fs_cli', '-x', command];
 }
 
+/** A FreeSWITCH API command: sent over the event socket, shown as the fs_cli command that does the same. */
+function fsAction(need: ServiceNeed, command: string, description: string, impact: ServiceAction['impact']): ServiceAction {
+  return { ...action(need, fsCommand(command), description, impact), eslCommand: command };
+}
+
 /** What each need runs and what it costs the people in meetings. */
 export function describeNeed(need: ServiceNeed, profileInUse: 'dedicated' | 'external'): ServiceAction {
   const inUse = profileInUse === 'dedicated' ? PROFILE_NAME : 'external';
   switch (need) {
     case 'reloadxml':
-      return action(need, fsCommand('reloadxml'), 'FreeSWITCH re-reads its dialplan', 'none');
+      return fsAction(need, 'reloadxml', 'FreeSWITCH re-reads its dialplan', 'none');
     case 'profile-start':
-      return action(need, fsCommand(`sofia profile ${PROFILE_NAME} start`), `start the "${PROFILE_NAME}" SIP profile`, 'none');
+      return fsAction(need, `sofia profile ${PROFILE_NAME} start`, `start the "${PROFILE_NAME}" SIP profile`, 'none');
     case 'profile-rescan':
-      return action(need, fsCommand(`sofia profile ${inUse} rescan`), `the "${inUse}" profile re-reads its settings and gateways`, 'none');
+      return fsAction(need, `sofia profile ${inUse} rescan`, `the "${inUse}" profile re-reads its settings and gateways`, 'none');
     case 'profile-restart':
-      return action(need, fsCommand(`sofia profile ${PROFILE_NAME} restart`), `restart the "${PROFILE_NAME}" profile (new address or port)`, 'drops-phone-calls');
+      return fsAction(need, `sofia profile ${PROFILE_NAME} restart`, `restart the "${PROFILE_NAME}" profile (new address or port)`, 'drops-phone-calls');
     case 'profile-stop':
-      return action(need, fsCommand(`sofia profile ${PROFILE_NAME} stop`), `stop the "${PROFILE_NAME}" profile`, 'drops-phone-calls');
+      return fsAction(need, `sofia profile ${PROFILE_NAME} stop`, `stop the "${PROFILE_NAME}" profile`, 'drops-phone-calls');
     case 'gateway-kill':
-      return action(need, fsCommand(`sofia profile external killgw ${GATEWAY_NAME}`), 'remove the dial-out gateway from the external profile', 'none');
+      return fsAction(need, `sofia profile external killgw ${GATEWAY_NAME}`, 'remove the dial-out gateway from the external profile', 'none');
     case 'external-restart':
-      return action(need, fsCommand('sofia profile external restart'), 'restart the external profile (it also carries the browsers\' audio)', 'drops-web-audio');
+      return fsAction(need, 'sofia profile external restart', 'restart the external profile (it also carries the browsers\' audio)', 'drops-web-audio');
     case 'bbb-web-restart':
       return action(need, ['systemctl', 'restart', 'bbb-web'], 'bbb-web re-reads its properties', 'restarts-bbb-web');
   }
