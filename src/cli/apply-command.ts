@@ -3,20 +3,21 @@ import { UsageError } from '../errors.js';
 import { applyPlan } from '../apply/apply-plan.js';
 import { acquireLock } from '../apply/lock.js';
 import { recoverInterrupted } from '../apply/rollback.js';
-import { renderServiceOutcomes, runServiceActions } from '../apply/run-services.js';
+import { renderServiceReport, unfinishedCount } from '../apply/render-services.js';
+import { runServiceActions } from '../apply/run-services.js';
 import type { Config } from '../config/schema.js';
 import type { Host } from '../host/host.js';
 import { buildPlan } from '../plan/build-plan.js';
 import { renderPlanText, summaryLine } from '../plan/render-plan.js';
 import { loadConfig, openHost, useColor, type CliIo } from './io.js';
 import { planHeader } from './plan-command.js';
+import { serviceRunOptions, type ServiceFlags } from './service-options.js';
 
-export interface ApplyOptions {
+export interface ApplyOptions extends ServiceFlags {
   root?: string;
   config?: string;
   yes?: boolean;
   force?: boolean;
-  restartNow?: boolean;
 }
 
 /** Ask before changing a server. Without a terminal there is nobody to ask: --yes is required. */
@@ -59,8 +60,11 @@ export async function applyWith(
 ): Promise<number> {
   const color = useColor(io);
   const c = pc.createColors(color);
+  // Before the lock: contradictory flags stop here, with nothing changed.
+  const serviceOptions = serviceRunOptions(opts, io);
   const lock = await acquireLock(host);
   const signals = trapSignals();
+  serviceOptions.shouldStop = signals.stopped;
   try {
     for (const j of await recoverInterrupted(host)) {
       io.stdout.write(c.yellow(`Recovered an interrupted ${j.command} (${j.id}): its changes were undone.\n`));
@@ -84,18 +88,18 @@ export async function applyWith(
       progress: (line) => io.stdout.write(c.dim(`  ${line}\n`)),
       shouldStop: signals.stopped,
     });
-    const outcomes = await runServiceActions(host, plan.actions, { restartNow: Boolean(opts.restartNow) });
-    if (outcomes.length > 0) {
+    const services = await runServiceActions(host, plan.actions, serviceOptions);
+    if (services.outcomes.length > 0) {
       io.stdout.write(c.bold('\nServices:\n'));
-      for (const line of renderServiceOutcomes(outcomes, host)) io.stdout.write(line + '\n');
+      for (const line of renderServiceReport(services, host, { color })) io.stdout.write(line + '\n');
     }
-    const failed = outcomes.filter((o) => o.status === 'failed').length;
+    const failed = unfinishedCount(services);
     io.stdout.write(
       `\n${c.green(opts.command === 'uninstall' ? 'Uninstall complete.' : 'Apply complete.')} ${summaryLine(plan).replace('Plan: ', '')}\n` +
         `Journal ${result.journalId}; undo it with: bbb-twilio rollback${host.root === '/' ? '' : ` --root ${host.root}`}\n`,
     );
     if (failed > 0) {
-      io.stdout.write(c.yellow(`${failed} service action(s) failed: the files are in place; run the commands above by hand.\n`));
+      io.stdout.write(c.yellow(`${failed} service action(s) not done: the files are in place; run the commands above by hand.\n`));
     }
     return 0;
   } finally {

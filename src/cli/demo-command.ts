@@ -71,8 +71,9 @@ export async function runDemo(opts: { keep?: boolean }, io: CliIo): Promise<numb
 
   step(1, 'Plan: what bbb-twilio would change, before it changes anything', 'bbb-twilio plan');
   if ((await cli(['plan'])) !== 0) return 1;
-  step(2, 'Apply: journaled, backed up, atomic; undone on any failure', 'bbb-twilio apply --yes');
-  if ((await cli(['apply', '--yes'])) !== 0) return 1;
+  // The sandbox has no FreeSWITCH: --no-reload lists the FreeSWITCH commands instead of trying to send them.
+  step(2, 'Apply: journaled, backed up, atomic; undone on any failure', 'bbb-twilio apply --yes --no-reload');
+  if ((await cli(['apply', '--yes', '--no-reload'])) !== 0) return 1;
   step(3, 'Plan again: idempotent, nothing left to do', 'bbb-twilio plan --detailed-exitcode');
   const again = await cli(['plan', '--detailed-exitcode']);
   if (again !== 0) {
@@ -89,8 +90,8 @@ export async function runDemo(opts: { keep?: boolean }, io: CliIo): Promise<numb
   } catch {
     // The simulator is not part of this build.
   }
-  step(n, 'Rollback: every file back, byte for byte', 'bbb-twilio rollback --yes');
-  if ((await cli(['rollback', '--yes'])) !== 0) return 1;
+  step(n, 'Rollback: every file back, byte for byte', 'bbb-twilio rollback --yes --no-reload');
+  if ((await cli(['rollback', '--yes', '--no-reload'])) !== 0) return 1;
 
   const after = await snapshot(root);
   after.delete(path.join('etc', 'bbb-twilio', 'config.yml'));

@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { processIo, type CliIo } from './io.js';
 import { reportError } from './report-error.js';
+import { parseSeconds } from './parse-seconds.js';
 
 const ROOT_HELP = 'the server\'s root directory: / on the server, a copy of its files for a dry run elsewhere';
 const CONFIG_HELP = 'config file (default: /etc/bbb-twilio/config.yml under --root)';
@@ -42,6 +43,9 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--force', 'replace managed files that were edited by hand (backups are kept)')
     .option('--restart-now', 'also run restarts that drop live web audio (external profile mode)')
+    .option('--when-idle', 'run those restarts once no call is up (polls FreeSWITCH; see --idle-timeout)')
+    .option('--idle-timeout <seconds>', 'with --when-idle: the longest wait before leaving the restart postponed (default 600)', parseSeconds)
+    .option('--no-reload', 'send FreeSWITCH no command (reloadxml, profile start/rescan): only list them')
     .action(async (opts) => {
       const { runApply } = await import('./apply-command.js');
       await run(() => runApply(opts, io))();
@@ -57,6 +61,9 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--force', 'restore even files changed since bbb-twilio wrote them')
     .option('--restart-now', 'also run restarts that drop live web audio')
+    .option('--when-idle', 'run those restarts once no call is up (see --idle-timeout)')
+    .option('--idle-timeout <seconds>', 'with --when-idle: the longest wait (default 600)', parseSeconds)
+    .option('--no-reload', 'send FreeSWITCH no command: only list them')
     .action(async (opts) => {
       const { runRollback } = await import('./rollback-command.js');
       await run(() => runRollback(opts, io))();
@@ -69,6 +76,9 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--config <file>', CONFIG_HELP)
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--restart-now', 'also run restarts that drop live web audio')
+    .option('--when-idle', 'run those restarts once no call is up (see --idle-timeout)')
+    .option('--idle-timeout <seconds>', 'with --when-idle: the longest wait (default 600)', parseSeconds)
+    .option('--no-reload', 'send FreeSWITCH no command: only list them')
     .action(async (opts) => {
       const { runUninstall } = await import('./uninstall-command.js');
       await run(() => runUninstall(opts, io))();

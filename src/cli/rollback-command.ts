@@ -1,18 +1,19 @@
 import pc from 'picocolors';
 import { acquireLock } from '../apply/lock.js';
 import { executeRollback, planRollback, recoverInterrupted, rollbackCandidates } from '../apply/rollback.js';
-import { renderServiceOutcomes, runServiceActions } from '../apply/run-services.js';
+import { renderServiceReport } from '../apply/render-services.js';
+import { runServiceActions } from '../apply/run-services.js';
 import { neededActions } from '../plan/service-actions.js';
 import { confirm } from './apply-command.js';
 import { openHost, useColor, type CliIo } from './io.js';
+import { serviceRunOptions, type ServiceFlags } from './service-options.js';
 
-export interface RollbackOptions {
+export interface RollbackOptions extends ServiceFlags {
   root?: string;
   to?: string;
   list?: boolean;
   yes?: boolean;
   force?: boolean;
-  restartNow?: boolean;
   json?: boolean;
 }
 
@@ -29,6 +30,7 @@ export async function runRollback(opts: RollbackOptions, io: CliIo): Promise<num
     for (const j of [...journals].reverse()) io.stdout.write(`${c.bold(j.id)}  ${j.command.padEnd(9)}  ${j.startedAt}  ${j.summary}\n`);
     return 0;
   }
+  const serviceOptions = serviceRunOptions(opts, io);
   const lock = await acquireLock(host);
   try {
     await recoverInterrupted(host);
@@ -49,10 +51,10 @@ export async function runRollback(opts: RollbackOptions, io: CliIo): Promise<num
     const problems = await executeRollback(host, plan, Boolean(opts.force));
     // The oldest run undone decides which profile is in use afterwards.
     const profile = plan.journals[plan.journals.length - 1]?.profile ?? 'dedicated';
-    const outcomes = await runServiceActions(host, neededActions(plan.needs.map((n) => ({ needs: [n] })), profile), { restartNow: Boolean(opts.restartNow) });
-    if (outcomes.length) {
+    const services = await runServiceActions(host, neededActions(plan.needs.map((n) => ({ needs: [n] })), profile), serviceOptions);
+    if (services.outcomes.length) {
       io.stdout.write(c.bold('Services:\n'));
-      for (const line of renderServiceOutcomes(outcomes, host)) io.stdout.write(line + '\n');
+      for (const line of renderServiceReport(services, host, { color: useColor(io) })) io.stdout.write(line + '\n');
     }
     if (problems.length > 0) {
       for (const p of problems) io.stderr.write(`error: could not undo: ${p.message}\n`);

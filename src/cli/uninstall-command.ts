@@ -1,12 +1,12 @@
 import { loadConfig, openHost, type CliIo } from './io.js';
 import { applyWith } from './apply-command.js';
+import type { ServiceFlags } from './service-options.js';
 
-export interface UninstallOptions {
+export interface UninstallOptions extends ServiceFlags {
   root?: string;
   config?: string;
   yes?: boolean;
   force?: boolean;
-  restartNow?: boolean;
 }
 
 /** Remove every file bbb-twilio added, restore every value it changed, delete its firewall rules. */

@@ -48,7 +48,7 @@ export interface EmulatedConferenceMember {
 
 export interface ProfileAction {
   profile: string;
-  action: 'start' | 'rescan' | 'restart' | 'stop';
+  action: 'start' | 'rescan' | 'restart' | 'stop' | 'killgw';
 }
 
 export interface FreeswitchState {
@@ -218,6 +218,16 @@ function sofiaProfile(state: FreeswitchState, args: string[]): string {
       dropProfileCalls(state, running);
       running.state = 'DOWN';
       return `Reload XML [Success]\nstopping: ${name}`;
+    case 'killgw': {
+      // cmd_profile: "+OK gateway marked for deletion." or "-ERR no such gateway."
+      const gateway = args[2];
+      if (gateway === undefined) return '-ERR missing gw name\n';
+      state.profileActions.push({ profile: name, action: 'killgw' });
+      const gateways = running.gateways ?? [];
+      if (!gateways.some((g) => g.name === gateway)) return '-ERR no such gateway.\n';
+      running.gateways = gateways.filter((g) => g.name !== gateway);
+      return '+OK gateway marked for deletion.\n';
+    }
     default:
       return notEmulated(`sofia profile ${args.join(' ')}`);
   }

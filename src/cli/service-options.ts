@@ -1,0 +1,30 @@
+import { DEFAULT_IDLE_TIMEOUT_MS, type ServiceRunOptions } from '../apply/run-services.js';
+import { UsageError } from '../errors.js';
+import type { CliIo } from './io.js';
+import { stderrProgressLine } from './progress-line.js';
+
+/** The flags apply, rollback and uninstall share for service actions. */
+export interface ServiceFlags {
+  restartNow?: boolean;
+  whenIdle?: boolean;
+  /** Seconds (--idle-timeout). */
+  idleTimeout?: number;
+  /** False with --no-reload. */
+  reload?: boolean;
+}
+
+export function serviceRunOptions(flags: ServiceFlags, io: CliIo): ServiceRunOptions {
+  if (flags.restartNow && flags.whenIdle) {
+    throw new UsageError('--restart-now and --when-idle contradict each other; nothing was changed', 'choose one: restart now (drops live web audio) or wait for idle');
+  }
+  if (flags.reload === false && (flags.restartNow || flags.whenIdle)) {
+    throw new UsageError('--no-reload sends no FreeSWITCH command, so --restart-now and --when-idle have nothing to do; nothing was changed', 'drop one of them');
+  }
+  return {
+    restartNow: Boolean(flags.restartNow),
+    whenIdle: Boolean(flags.whenIdle),
+    idleTimeoutMs: flags.idleTimeout === undefined ? DEFAULT_IDLE_TIMEOUT_MS : flags.idleTimeout * 1000,
+    reload: flags.reload !== false,
+    progress: stderrProgressLine(io),
+  };
+}

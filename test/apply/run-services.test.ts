@@ -1,0 +1,250 @@
+import assert from 'node:assert/strict';
+import { after, describe, test } from 'node:test';
+import { renderServiceReport, unfinishedCount } from '../../src/apply/render-services.js';
+import { runServiceActions, type ServiceRunOptions } from '../../src/apply/run-services.js';
+import type { ProgressLine } from '../../src/apply/wait-for-idle.js';
+import { LocalHost } from '../../src/host/local-host.js';
+import type { ServiceNeed } from '../../src/plan/change.js';
+import { describeNeed } from '../../src/plan/service-actions.js';
+import { closedPort, startEslEmulator, type EslEmulator, type EslEmulatorOptions } from '../emulators/esl-emulator.js';
+import { dedicatedProfile, pointTreeAtEsl } from '../support/freeswitch-tree.js';
+import { copyFixture } from '../support/tree.js';
+
+const PASSWORD = 'SandboxSecret42';
+const emulators: EslEmulator[] = [];
+after(async () => {
+  await Promise.all(emulators.map((e) => e.close()));
+});
+
+async function emulator(opts: Partial<EslEmulatorOptions> = {}): Promise<EslEmulator> {
+  const e = await startEslEmulator({ password: PASSWORD, ...opts });
+  emulators.push(e);
+  return e;
+}
+
+/** A bbb-3.0 tree whose event_socket.conf.xml names `port` (and `password`). */
+async function treeAt(port: number, password = PASSWORD): Promise<LocalHost> {
+  const root = await copyFixture('bbb-3.0');
+  await pointTreeAtEsl(root, port, password);
+  return new LocalHost(root);
+}
+
+const actions = (profile: 'dedicated' | 'external', ...needs: ServiceNeed[]) => needs.map((n) => describeNeed(n, profile));
+const FAST: Partial<ServiceRunOptions> = { eslTimeoutMs: 300, pollIntervalMs: 20, profileStartWaitMs: 200 };
+const run = (host: LocalHost, list: ReturnType<typeof actions>, opts: Partial<ServiceRunOptions> = {}) =>
+  runServiceActions(host, list, { restartNow: false, ...FAST, ...opts });
+
+describe('FreeSWITCH commands go over the event socket named by the tree', () => {
+  test('a new dedicated profile: reloadxml and profile start are sent and checked; bbb-web is recorded, not run', async () => {
+    const e = await emulator();
+    e.state.profiles.push(dedicatedProfile());
+    const host = await treeAt(e.port);
+    const report = await run(host, actions('dedicated', 'reloadxml', 'profile-start', 'bbb-web-restart'));
+    assert.deepEqual(report.outcomes.map((o) => [o.command, o.status]), [
+      ['fs_cli -x reloadxml', 'ran'],
+      ["fs_cli -x 'sofia profile bbb-twilio start'", 'ran'],
+      ['systemctl restart bbb-web', 'recorded'],
+    ]);
+    assert.equal(e.state.reloadxmlCount, 1);
+    assert.equal(e.state.profiles.find((p) => p.name === 'bbb-twilio')?.state, 'RUNNING');
+    assert.deepEqual(host.recordedCommands.map((c) => c.argv.join(' ')), ['systemctl restart bbb-web']);
+    assert.equal(report.unreachable, null);
+    assert.equal(unfinishedCount(report), 0);
+  });
+
+  test('reloadxml that reports an XML error is a failure with FreeSWITCH\'s words', async () => {
+    const e = await emulator();
+    e.state.xmlError = 'Error on line 12: unclosed tag <extension>';
+    const report = await run(await treeAt(e.port), actions('dedicated', 'reloadxml'));
+    assert.equal(report.outcomes[0]?.status, 'failed');
+    assert.equal(report.outcomes[0]?.detail, 'FreeSWITCH could not load its XML: Error on line 12: unclosed tag <extension>');
+    const lines = renderServiceReport(report, new LocalHost('/tmp'));
+    assert.deepEqual(lines, ['  FAILED    fs_cli -x reloadxml: FreeSWITCH could not load its XML: Error on line 12: unclosed tag <extension>']);
+  });
+
+  test('"Failure starting" (the XML does not define the profile) is a failure that says so', async () => {
+    const e = await emulator();
+    const report = await run(await treeAt(e.port), actions('dedicated', 'profile-start'));
+    assert.equal(report.outcomes[0]?.status, 'failed');
+    assert.match(report.outcomes[0]?.detail ?? '', /could not start the "bbb-twilio" profile/);
+  });
+
+  test('a profile FreeSWITCH says it started but that never comes up (port taken) is a failure', async () => {
+    const e = await emulator();
+    e.state.profiles.push(dedicatedProfile({ startFails: true }));
+    const report = await run(await treeAt(e.port), actions('dedicated', 'profile-start'));
+    assert.equal(report.outcomes[0]?.status, 'failed');
+    assert.match(report.outcomes[0]?.detail ?? '', /said it started the "bbb-twilio" profile, but it is not running/);
+  });
+
+  test('"Invalid Profile" on rescan is a failure: the profile is not running', async () => {
+    const e = await emulator();
+    const report = await run(await treeAt(e.port), actions('dedicated', 'profile-rescan'));
+    assert.equal(report.outcomes[0]?.status, 'failed');
+    assert.match(report.outcomes[0]?.detail ?? '', /"bbb-twilio" profile is not running \(FreeSWITCH says "Invalid Profile"\)/);
+  });
+
+  test('stopping a profile that is not running, or killing a gateway already gone, reaches the goal: ran, with a note', async () => {
+    const e = await emulator();
+    const report = await run(await treeAt(e.port), actions('external', 'gateway-kill', 'profile-stop'));
+    assert.deepEqual(report.outcomes.map((o) => [o.status, o.detail]), [
+      ['ran', 'the gateway was already gone'],
+      ['ran', 'the "bbb-twilio" profile was not running'],
+    ]);
+  });
+
+  test('killgw removes a gateway the external profile has', async () => {
+    const e = await emulator();
+    const external = e.state.profiles[0];
+    assert.ok(external);
+    external.gateways = [{ name: 'bbb-twilio-termination', registerTo: 'sip:bbb@x.pstn.twilio.com', state: 'NOREG' }];
+    const report = await run(await treeAt(e.port), actions('external', 'gateway-kill'));
+    assert.deepEqual(report.outcomes.map((o) => [o.status, o.detail]), [['ran', '']]);
+    assert.deepEqual(external.gateways, []);
+  });
+
+  test('--no-reload sends nothing, not even a connection, and lists the FreeSWITCH commands', async () => {
+    const e = await emulator();
+    const host = await treeAt(e.port);
+    const report = await run(host, actions('dedicated', 'reloadxml', 'profile-start', 'bbb-web-restart'), { reload: false });
+    assert.deepEqual(e.commands, []);
+    assert.deepEqual(report.outcomes.map((o) => o.status), ['skipped', 'skipped', 'recorded']);
+    const text = renderServiceReport(report, host).join('\n');
+    assert.match(text, /FreeSWITCH commands not sent \(--no-reload\); run these to load the new files:\n {4}fs_cli -x reloadxml\n {4}fs_cli -x 'sofia profile bbb-twilio start'\n/);
+  });
+});
+
+describe('when FreeSWITCH cannot be used, each fault gets its own one-line warning and the commands to run later', () => {
+  const faults: { name: string; setup: () => Promise<LocalHost>; expect: RegExp }[] = [
+    {
+      name: 'nothing listens (refused)',
+      setup: async () => treeAt(await closedPort()),
+      expect: /^warning: FreeSWITCH not reached \(connection refused\): cannot reach FreeSWITCH's event socket at 127\.0\.0\.1:\d+: /,
+    },
+    {
+      name: 'wrong password',
+      setup: async () => treeAt((await emulator()).port, 'NotThePassword'),
+      expect: /^warning: FreeSWITCH not reached \(password rejected\): FreeSWITCH's event socket at 127\.0\.0\.1:\d+ refused the password from \/opt\/freeswitch\/etc\/freeswitch\/autoload_configs\/event_socket\.conf\.xml$/,
+    },
+    {
+      name: 'a server that never answers',
+      setup: async () => treeAt((await emulator({ behaviour: 'never-answer' })).port),
+      expect: /^warning: FreeSWITCH not reached \(no answer\): FreeSWITCH's event socket at 127\.0\.0\.1:\d+ did not send its greeting \(auth\/request\) within 300ms$/,
+    },
+    {
+      name: 'garbage frames (another service on the port)',
+      setup: async () => treeAt((await emulator({ behaviour: 'garbage' })).port),
+      expect: /^warning: FreeSWITCH not reached \(protocol error\): the service at 127\.0\.0\.1:\d+ does not speak FreeSWITCH's event-socket protocol/,
+    },
+    {
+      name: 'a connection closed mid-reply',
+      setup: async () => treeAt((await emulator({ behaviour: 'close-mid-reply' })).port),
+      expect: /^warning: FreeSWITCH not reached \(protocol error\): FreeSWITCH closed the event-socket connection at 127\.0\.0\.1:\d+ in the middle of a reply$/,
+    },
+    {
+      name: 'the inbound ACL turns us away',
+      setup: async () => treeAt((await emulator({ behaviour: 'acl-reject' })).port),
+      expect: /^warning: FreeSWITCH not reached \(connection refused\): FreeSWITCH's event socket at 127\.0\.0\.1:\d+ turned this connection away/,
+    },
+  ];
+  const warnings: string[] = [];
+
+  for (const fault of faults) {
+    test(`${fault.name}: the files stay, the warning says why, every FreeSWITCH command is listed to run later`, async () => {
+      const host = await fault.setup();
+      const report = await run(host, actions('dedicated', 'reloadxml', 'profile-start', 'bbb-web-restart'));
+      assert.deepEqual(report.outcomes.map((o) => o.status), ['unreachable', 'unreachable', 'recorded']);
+      const lines = renderServiceReport(report, host);
+      const warning = lines.find((l) => l.startsWith('warning:')) ?? '';
+      assert.match(warning, fault.expect);
+      assert.ok(!lines.join('\n').includes(PASSWORD), 'the ESL password is never shown');
+      assert.ok(!lines.join('\n').includes('NotThePassword'), 'nor a wrong one');
+      const todo = lines.slice(lines.indexOf('  The files are in place, but FreeSWITCH has not loaded them. Run these once it answers:') + 1);
+      assert.deepEqual(todo.slice(0, 2), ['    fs_cli -x reloadxml', "    fs_cli -x 'sofia profile bbb-twilio start'"]);
+      assert.equal(unfinishedCount(report), 2);
+      warnings.push(warning.replace(/\d+/g, 'N'));
+    });
+  }
+
+  test('the six faults give six different warnings', () => {
+    assert.equal(new Set(warnings).size, faults.length, warnings.join('\n'));
+  });
+});
+
+describe('restart policy for the external profile (it drops every web-audio user)', () => {
+  const restart = () => actions('external', 'external-restart');
+
+  test('by default it is postponed, with the number of live calls and the command to run', async () => {
+    const e = await emulator();
+    e.state.calls = 3;
+    const host = await treeAt(e.port);
+    const report = await run(host, restart());
+    assert.equal(report.outcomes[0]?.status, 'postponed');
+    assert.deepEqual(e.state.profileActions, []);
+    assert.deepEqual(renderServiceReport(report, host), [
+      "  postponed fs_cli -x 'sofia profile external restart'  (DROPS every web-audio user in every meeting on this server; " +
+        '3 live calls now; run it when the server is idle, or again with --when-idle or --restart-now)',
+    ]);
+  });
+
+  test('--restart-now restarts at once and says how many calls it dropped', async () => {
+    const e = await emulator();
+    e.state.calls = 3;
+    const report = await run(await treeAt(e.port), restart(), { restartNow: true });
+    assert.deepEqual(report.outcomes.map((o) => [o.status, o.detail]), [['ran', '--restart-now: 3 live calls dropped']]);
+    assert.deepEqual(e.state.profileActions, [{ profile: 'external', action: 'restart' }]);
+  });
+
+  test('--when-idle with calls that stay up: waits until the timeout, then leaves it postponed', async () => {
+    const e = await emulator();
+    e.state.calls = 2;
+    const shown: string[] = [];
+    let cleared = 0;
+    const progress: ProgressLine = { update: (t) => shown.push(t), done: () => (cleared += 1) };
+    const report = await run(await treeAt(e.port), restart(), { whenIdle: true, idleTimeoutMs: 200, progress });
+    assert.equal(report.outcomes[0]?.status, 'postponed');
+    assert.match(report.outcomes[0]?.detail ?? '', /^after waiting 1s, still 2 live calls; run it when the server is idle/);
+    assert.deepEqual(e.state.profileActions, []);
+    assert.ok(e.state.apiCommands.filter((c) => c === 'show calls count').length >= 3, 'it polled');
+    assert.match(shown[0] ?? '', /^waiting for 2 live calls to end before restarting \(1s left/);
+    assert.equal(cleared, 1, 'the progress line is cleared');
+  });
+
+  test('--when-idle restarts as soon as the calls drop to 0, and not before', async () => {
+    const e = await emulator();
+    e.state.calls = 2;
+    let callsWhenRestarted: number | null = null;
+    const timer = setTimeout(() => (e.state.calls = 0), 150);
+    const report = await run(await treeAt(e.port), restart(), {
+      whenIdle: true,
+      idleTimeoutMs: 5000,
+      progress: { update: () => undefined, done: () => (callsWhenRestarted = e.state.calls) },
+    });
+    clearTimeout(timer);
+    assert.equal(report.outcomes[0]?.status, 'ran');
+    assert.match(report.outcomes[0]?.detail ?? '', /^(no call was up|ran once no call was up \(after \d+s\))$/);
+    assert.equal(callsWhenRestarted, 0);
+    assert.deepEqual(e.state.profileActions, [{ profile: 'external', action: 'restart' }]);
+  });
+
+  test('--when-idle stops waiting on a signal and leaves the restart postponed', async () => {
+    const e = await emulator();
+    e.state.calls = 1;
+    let polls = 0;
+    const report = await run(await treeAt(e.port), restart(), {
+      whenIdle: true,
+      idleTimeoutMs: 60_000,
+      shouldStop: () => ++polls > 2,
+    });
+    assert.equal(report.outcomes[0]?.status, 'postponed');
+    assert.match(report.outcomes[0]?.detail ?? '', /^interrupted, still 1 live call;/);
+    assert.deepEqual(e.state.profileActions, []);
+  });
+
+  test('with FreeSWITCH unreachable the restart stays postponed, live calls unknown', async () => {
+    const report = await run(await treeAt(await closedPort()), restart(), { whenIdle: true });
+    assert.deepEqual(report.outcomes.map((o) => [o.status, o.detail]), [
+      ['postponed', 'live calls unknown; run it when the server is idle, or again with --when-idle or --restart-now'],
+    ]);
+  });
+});
