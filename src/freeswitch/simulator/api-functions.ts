@@ -1,0 +1,121 @@
+// The FreeSWITCH APIs a dialplan may expand with ${api(...)}: regex and cond (mod_commands), conference
+// (mod_conference, answered from the simulated conferences) and strftime (mod_dptools). Every other API is
+// reported as not emulated and expands to nothing, as a failing API does in FreeSWITCH. An API whose module
+// modules.conf.xml does not load does not exist, so it also expands to nothing (and says so).
+
+import type { ConferenceState } from './conference-state.js';
+import { regexPerform, performSubstitution } from './regex-perform.js';
+import { strftime } from './strftime.js';
+import { separateString } from './switch-string.js';
+
+export interface ApiContext {
+  conferences: ConferenceState;
+  now: Date;
+  /** Loaded modules, or null when unknown (then every emulated API is assumed present). */
+  modules: string[] | null;
+  /** Something FreeSWITCH would do that the simulator cannot reproduce exactly. */
+  report(what: string, detail: string): void;
+}
+
+const API_MODULE: Record<string, string> = {
+  regex: 'mod_commands',
+  cond: 'mod_commands',
+  conference: 'mod_conference',
+  strftime: 'mod_dptools',
+  expr: 'mod_expr',
+  system: 'mod_commands',
+  bg_system: 'mod_commands',
+  curl: 'mod_curl',
+  lua: 'mod_lua',
+  luarun: 'mod_lua',
+};
+
+/** ${regex(data|pattern[|substitution])}, or with "m:X" first to use X (one of | ~ /) as the separator. */
+export function regexApi(cmd: string, ctx: Pick<ApiContext, 'report'>): string {
+  let d = cmd;
+  let delim = '|';
+  if (d.startsWith('m:') && d.length > 2 && '|~/'.includes(d[2] as string)) {
+    delim = d[2] as string;
+    d = d.slice(3);
+  }
+  const argv = separateString(d, delim, 3);
+  if (argv.length < 2) return '-ERR';
+  const [subject, pattern, subst] = argv as [string, string, string | undefined];
+  const outcome = regexPerform(subject, pattern);
+  if (outcome.problem) ctx.report('regex', outcome.problem);
+  const count = outcome.match?.count ?? 0;
+  if (subst !== undefined) {
+    if (count > 0 && outcome.match) return performSubstitution(subst.replace(/%/g, '$'), outcome.match);
+    return subject;
+  }
+  return count > 0 ? 'true' : 'false';
+}
+
+/** switch_is_number(): an optional sign, then only digits and dots (so "" counts as the number 0). */
+function isNumber(s: string): boolean {
+  return /^[-+]?[0-9.]*$/.test(s);
+}
+
+/** ${cond(a <op> b ? true-value : false-value)} with ==, !=, >, >=, <, <= (numbers, else string lengths). */
+export function condApi(cmd: string): string {
+  const q = cmd.indexOf('?');
+  if (q < 0) return '-ERR';
+  const argv = separateString(`${cmd.slice(0, q)}:${cmd.slice(q + 1)}`, ':', 3);
+  if (argv.length < 2 || argv.length > 3) return '-ERR';
+  const expr = argv[0] as string;
+  const ops: Array<[string, string]> = [['!=', 'ne'], ['>=', 'ge'], ['<=', 'le'], ['==', 'eq'], ['>', 'gt'], ['<', 'lt']];
+  // The C code looks for '!', then '>', then '<', then '=' — in that order, at their first occurrence.
+  let op: string | null = null;
+  let left = '';
+  let right = '';
+  for (const ch of ['!', '>', '<', '=']) {
+    const at = expr.indexOf(ch);
+    if (at < 0) continue;
+    const two = expr.slice(at, at + 2);
+    const found = ops.find(([sym]) => sym === two) ?? ops.find(([sym]) => sym === ch);
+    if (!found || (ch === '!' && two !== '!=') || (ch === '=' && two !== '==')) return '-ERR';
+    op = found[1];
+    left = expr.slice(0, at);
+    right = expr.slice(at + found[0].length);
+    break;
+  }
+  if (op === null) return '-ERR';
+  const a = left.trim();
+  const b = right.trim();
+  const aNum = isNumber(a);
+  const bNum = isNumber(b);
+  const af = aNum ? Number.parseFloat(a) || 0 : a.length;
+  const bf = bNum ? Number.parseFloat(b) || 0 : b.length;
+  let truth: boolean;
+  if (op === 'eq') truth = !aNum && !bNum ? a === b : af === bf;
+  else if (op === 'ne') truth = !aNum && !bNum ? a !== b : af !== bf;
+  else if (op === 'gt') truth = af > bf;
+  else if (op === 'ge') truth = af >= bf;
+  else if (op === 'lt') truth = af < bf;
+  else truth = af <= bf;
+  if (argv.length === 2 && !truth) return '';
+  return (truth ? argv[1] : argv[2]) ?? '';
+}
+
+/** Run API `name` with `args`; null when FreeSWITCH's API would fail or is absent. */
+export function callApi(name: string, args: string, ctx: ApiContext): string | null {
+  const api = name.toLowerCase();
+  const module = API_MODULE[api];
+  if (module && ctx.modules !== null && !ctx.modules.includes(module)) {
+    ctx.report(`api ${api}`, `${module} is not loaded (modules.conf.xml), so \${${api}(...)} expands to nothing`);
+    return null;
+  }
+  switch (api) {
+    case 'regex':
+      return regexApi(args, ctx);
+    case 'cond':
+      return condApi(args);
+    case 'conference':
+      return ctx.conferences.api(separateString(args, ' ', 32));
+    case 'strftime':
+      return strftime(args, ctx.now);
+    default:
+      ctx.report(`api ${api}`, `\${${api}(${args})} is not emulated; it expands to nothing here`);
+      return null;
+  }
+}

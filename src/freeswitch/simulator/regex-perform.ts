@@ -1,0 +1,88 @@
+// switch_regex_perform() and switch_perform_substitution() (src/switch_regex.c): a leading '_' asks for an
+// Asterisk-style pattern, "/re/flags" sets caseless (i) and dotall (s); a match returns PCRE's count
+// (1 + the highest group that took part); "$n" and "${n}" in action data take capture n, "$" before a
+// non-digit stays literal, and a group that did not take part gives an empty string.
+
+import { compilePcre } from './pcre.js';
+
+export interface RegexMatch {
+  /** PCRE's return value: 1 + the highest-numbered group that matched; 0 = no match. */
+  count: number;
+  /** groups[n] is capture n, undefined when it did not take part. */
+  groups: Array<string | undefined>;
+}
+
+export interface RegexOutcome {
+  match: RegexMatch | null;
+  /** Set when FreeSWITCH's result cannot be known exactly: the pattern cannot run, or was approximated. */
+  problem: string | null;
+  /** True when `problem` means the pattern could not be run at all (treated as a non-match, like a PCRE error). */
+  failed: boolean;
+}
+
+/** Run `expression` against `subject` as switch_regex_perform does. */
+export function regexPerform(subject: string, expression: string): RegexOutcome {
+  let pattern = expression;
+  let caseless = false;
+  let dotall = false;
+  if (pattern.startsWith('_')) {
+    return { match: null, problem: `Asterisk-style pattern "${expression}" (leading "_") is not emulated`, failed: true };
+  }
+  if (pattern.startsWith('/')) {
+    const last = pattern.lastIndexOf('/');
+    if (last <= 0) return { match: null, problem: `"${expression}" lacks its closing "/"; FreeSWITCH logs an error and does not match`, failed: false };
+    const opts = pattern.slice(last + 1);
+    pattern = pattern.slice(1, last);
+    caseless = opts.includes('i');
+    dotall = opts.includes('s');
+  }
+  const t = compilePcre(pattern, { caseless, dotall });
+  if (!t.regex) return { match: null, problem: `regular expression "${expression}": ${t.error}`, failed: true };
+  const problem = t.approximations.length > 0 ? `regular expression "${expression}": ${t.approximations.join('; ')}` : null;
+  t.regex.lastIndex = 0;
+  const m = t.regex.exec(subject);
+  if (!m) return { match: null, problem, failed: false };
+  let highest = 0;
+  for (let i = m.length - 1; i > 0; i--) {
+    if (m[i] !== undefined) {
+      highest = i;
+      break;
+    }
+  }
+  return { match: { count: highest + 1, groups: [...m] }, problem, failed: false };
+}
+
+/** switch_perform_substitution: replace $n / ${n} in `data` with the captures of `match`. */
+export function performSubstitution(data: string, match: RegexMatch): string {
+  let out = '';
+  let x = 0;
+  while (x < data.length) {
+    if (data[x] !== '$') {
+      out += data[x];
+      x++;
+      continue;
+    }
+    x++;
+    const brace = data[x] === '{';
+    if (brace) x++;
+    if (!/[0-9]/.test(data[x] ?? '')) {
+      x -= brace ? 1 : 0;
+      out += '$';
+      continue;
+    }
+    let digits = '';
+    while (/[0-9]/.test(data[x] ?? '') && digits.length < 9) digits += data[x++];
+    if (brace) {
+      if (data[x] !== '}') {
+        // FreeSWITCH backs up and emits the character before the digits ('{'), then carries on from there.
+        x -= digits.length - 1;
+        out += data[x - 1];
+        continue;
+      }
+      x++;
+    }
+    const num = Number.parseInt(digits, 10);
+    if (num < match.count) out += match.groups[num] ?? '';
+  }
+  return out;
+}
