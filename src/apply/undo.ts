@@ -29,6 +29,10 @@ async function undoEntry(host: Host, entry: JournalEntry): Promise<void> {
       }
       const bytes = await host.readBytes(path.posix.join(BACKUP_DIR, entry.backup));
       if (bytes === null) throw new Error(`backup ${entry.backup} of ${entry.path} is missing`);
+      // Registered but never written (the write itself failed): nothing to put back.
+      const now = await host.readBytes(entry.path);
+      const st = await host.lstat(entry.path);
+      if (now !== null && now.equals(bytes) && st && st.mode === entry.mode && st.uid === entry.uid && st.gid === entry.gid) return;
       await host.writeFileAtomic(entry.path, bytes, {
         ...(entry.mode !== null ? { mode: entry.mode } : {}),
         ...(entry.uid !== null && entry.gid !== null ? { uid: entry.uid, gid: entry.gid } : {}),

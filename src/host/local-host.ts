@@ -175,13 +175,15 @@ export class LocalHost implements Host {
 
 function isNotFound(err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  return code === 'ENOENT' || code === 'ENOTDIR';
+  return code === 'ENOENT';
 }
 
 function wrap(err: unknown, serverPath: string, verb: string): HostError {
   const e = err as NodeJS.ErrnoException;
   const reason =
-    e.code === 'EACCES' || e.code === 'EPERM'
+    e.code === 'ENOTDIR'
+      ? 'a part of that path is a file, not a directory'
+      : e.code === 'EACCES' || e.code === 'EPERM'
       ? 'permission denied'
       : e.code === 'EROFS'
         ? 'read-only file system'
@@ -189,7 +191,9 @@ function wrap(err: unknown, serverPath: string, verb: string): HostError {
           ? 'no space left on device'
           : (e.message ?? String(err));
   const hint =
-    e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS'
+    e.code === 'ENOTDIR'
+      ? 'restore the directory (move the file that stands in its place away); nothing was changed'
+      : e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS'
       ? 'run as root, or make the file writable; nothing was changed'
       : undefined;
   return new HostError(`cannot ${verb} ${serverPath}: ${reason}`, { path: serverPath, ...(hint ? { hint } : {}) });

@@ -105,6 +105,7 @@ export function renderPlanText(plan: Plan, facts: ServerFacts, opts: RenderOptio
       if (change.conflict) out.push(c.red(`    ! ${change.conflict}: not overwritten without --force`));
       const diff = fileDiff(change, opts.context ?? 3);
       if (diff) out.push(colourDiff(diff, c).replace(/^/gm, '    '));
+      else if (change.before !== change.after) out.push(c.dim('    only a secret value changes (not shown: ********)'));
     }
     out.push('');
   }

@@ -37,6 +37,7 @@ export const dedicatedProfile: Resource = {
       xml: true,
       managedWhole: true,
       secrets: termination ? [termination.password] : [],
+      secretParams: ['password'],
       needs: [],
     });
     for (const change of result.changes) {

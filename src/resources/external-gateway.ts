@@ -22,6 +22,7 @@ export const externalGateway: Resource = {
       xml: true,
       managedWhole: true,
       secrets: termination ? [termination.password] : [],
+      secretParams: ['password'],
       needs: [],
     });
     for (const change of result.changes) {

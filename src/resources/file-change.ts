@@ -17,6 +17,8 @@ export interface FileSpec {
   /** The whole file is bbb-twilio's (it creates and deletes it). */
   managedWhole: boolean;
   secrets?: string[];
+  /** `<param>` names whose values in the *current* file are secret too (an old password in a diff). */
+  secretParams?: string[];
   needs: ServiceNeed[];
   originals?: Record<string, string | null>;
   forgetOriginals?: string[];
@@ -53,7 +55,7 @@ export async function planFile(ctx: PlanContext, spec: FileSpec): Promise<Resour
     ownerBefore: stat ? { uid: stat.uid, gid: stat.gid } : null,
     xml: spec.xml,
     managedWhole: spec.managedWhole,
-    secrets: spec.secrets ?? [],
+    secrets: [...(spec.secrets ?? []), ...paramValues(before, spec.secretParams ?? [])],
     needs: spec.needs,
     ...(spec.originals ? { originals: spec.originals } : {}),
     ...(spec.forgetOriginals?.length ? { forgetOriginals: spec.forgetOriginals } : {}),
@@ -89,4 +91,25 @@ function resolveOwner(ctx: PlanContext, want: { user: string; group: string }, w
     });
   }
   return { ...want, uid, gid };
+}
+
+/** Values of `<param name="X" value="...">` in a file, found by a light scan (decoded), for masking only. */
+function paramValues(text: string | null, names: readonly string[]): string[] {
+  if (text === null || names.length === 0) return [];
+  const values: string[] = [];
+  for (const m of text.matchAll(/<param\s+name\s*=\s*(["'])([^"']*)\1\s+value\s*=\s*(["'])([\s\S]*?)\3/g)) {
+    if (names.includes((m[2] ?? '').toLowerCase()) && m[4]) values.push(decodeEntities(m[4]));
+  }
+  return values;
+}
+
+function decodeEntities(raw: string): string {
+  return raw
+    .replace(/&#x([0-9a-f]+);/gi, (_, h: string) => String.fromCodePoint(parseInt(h, 16)))
+    .replace(/&#(\d+);/g, (_, d: string) => String.fromCodePoint(Number(d)))
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }

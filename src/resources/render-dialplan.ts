@@ -84,19 +84,23 @@ export function renderDialplan(input: DialplanInput): string {
   guard(join, 'bbb-twilio-check');
   join.ele('condition', { field: '${bbb_twilio_pin}', expression: `^\\d{${n}}$` }).up();
   join.ele('condition', { field: '${conference ${bbb_twilio_pin} list}', expression: '/sofia/' }).up();
-  if (input.maskCallerId || input.allowAnonymous) {
-    // Only a plain number reaches ${regex()}: the caller controls this string, so it never meets a shell,
-    // and a `|` in it could not re-split the regex arguments.
-    // +266696687 spells ANONYMOUS: it is how Twilio presents a withheld number.
-    const cid = join.ele('condition', { field: 'caller_id_number', expression: '^\\+?(?!266696687$)\\d{4,15}$', break: 'never' });
-    if (input.maskCallerId) {
-      act(cid, 'set_profile_var', 'caller_id_name=${regex(${caller_id_number}|^.*(\\d{4})$|xxx-xxx-%1)}');
-    }
-    if (input.allowAnonymous) {
-      // A withheld number would meet BBB's reject_anonymous; give it a neutral identity instead.
-      cid.ele('anti-action', { application: 'set_profile_var', data: 'caller_id_number=0000000000' }).up();
-      cid.ele('anti-action', { application: 'set_profile_var', data: 'caller_id_name=Phone caller' }).up();
-    }
+  // The caller controls caller_id_name and FreeSWITCH expands variable values again when they are read
+  // (BBB's own reject_anonymous reads ${caller_id_name}), so no caller-chosen name ever reaches BBB's context:
+  // it becomes the masked or plain *validated* number, or a fixed text. +266696687 spells ANONYMOUS: it is
+  // how Twilio presents a withheld number. Only a plain number reaches ${regex()}: a `|` could not re-split it.
+  const cid = join.ele('condition', { field: 'caller_id_number', expression: '^\\+?(?!266696687$)\\d{4,15}$', break: 'never' });
+  act(
+    cid,
+    'set_profile_var',
+    input.maskCallerId ? 'caller_id_name=${regex(${caller_id_number}|^.*(\\d{4})$|xxx-xxx-%1)}' : 'caller_id_name=${caller_id_number}',
+  );
+  if (input.allowAnonymous) {
+    // A withheld number would meet BBB's reject_anonymous; give it a neutral identity instead.
+    cid.ele('anti-action', { application: 'set_profile_var', data: 'caller_id_number=0000000000' }).up();
+    cid.ele('anti-action', { application: 'set_profile_var', data: 'caller_id_name=Phone caller' }).up();
+  } else {
+    // Withheld: an empty name, so BBB's reject_anonymous turns the call away (and no caller text is left).
+    cid.ele('anti-action', { application: 'set_profile_var', data: 'caller_id_name=' }).up();
   }
   const joinCond = join.ele('condition');
   act(joinCond, 'set', 'bbb_authorized=true');

@@ -28,6 +28,11 @@ export const varsResource: Resource = {
       if (target.restores) forgetOriginals.push(stateKey);
       if (target.value !== undefined && target.value !== current) after = setPreprocessedVar(after, file, name, target.value);
     }
+    if (after !== before) {
+      // FreeSWITCH parses the file as XML after pre-processing: refuse to edit one that would not load.
+      const { assertWellFormed } = await import('../edit/xml-document.js');
+      assertWellFormed(before, file);
+    }
     return planFile(ctx, {
       resource: this.id,
       path: file,

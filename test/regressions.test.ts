@@ -1,0 +1,71 @@
+// Bugs found by review, each pinned by the behaviour that was wrong.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import test from 'node:test';
+import { HostError } from '../src/errors.js';
+import { DelegatingHost } from '../src/host/delegating-host.js';
+import type { WriteOptions } from '../src/host/host.js';
+import { LocalHost } from '../src/host/local-host.js';
+import { BASE_CONFIG, CONF, copyFixture, diffSnapshots, runCli, snapshotTree, writeConfig } from './support/tree.js';
+
+const TERMINATION = (password: string): string =>
+  `twilio:\n  termination:\n    domain: school.pstn.twilio.com\n    username: bbb-school\n    password: "${password}"\n`;
+
+test('a write refused by a read-only file system is reported as undone, not as a problem to fix by hand', async () => {
+  const root = await copyFixture('bbb-3.0');
+  await writeConfig(root);
+  const before = await snapshotTree(root);
+  class ReadOnlyProps extends DelegatingHost {
+    override async writeFileAtomic(p: string, data: Buffer, opts: WriteOptions): Promise<void> {
+      if (p === '/etc/bigbluebutton/bbb-web.properties') throw new HostError(`cannot write ${p}: read-only file system`, { path: p });
+      return this.inner.writeFileAtomic(p, data, opts);
+    }
+  }
+  const run = await runCli(['apply', '--root', root, '--yes'], { makeHost: (r) => new ReadOnlyProps(new LocalHost(r)) });
+  assert.equal(run.code, 1);
+  assert.match(run.stderr, /^error: apply failed and was undone, the server is as it was: .*read-only file system/);
+  assert.deepEqual(diffSnapshots(before, await snapshotTree(root)), []);
+});
+
+test('a directory replaced by a file is an error in plan, not a file to create', async () => {
+  const root = await copyFixture('bbb-3.0');
+  await writeConfig(root);
+  const dialplan = path.join(root, CONF, 'dialplan');
+  await fs.rm(dialplan, { recursive: true });
+  await fs.writeFile(dialplan, 'not a directory\n');
+  const plan = await runCli(['plan', '--root', root]);
+  assert.equal(plan.code, 1);
+  assert.match(plan.stderr, /^error: cannot read .*dialplan\/bbb-twilio\.xml: a part of that path is a file, not a directory\n/);
+});
+
+test('plan refuses to edit a vars.xml that is not well-formed XML, naming its line', async () => {
+  const root = await copyFixture('bbb-3.0');
+  await writeConfig(root, BASE_CONFIG + 'sip:\n  profile: external\n');
+  const vars = path.join(root, CONF, 'vars.xml');
+  await fs.writeFile(vars, (await fs.readFile(vars, 'utf8')).replace('</include>', '</includes>'));
+  const plan = await runCli(['plan', '--root', root]);
+  assert.equal(plan.code, 1);
+  assert.match(plan.stderr, /vars\.xml:\d+: XML syntax error/);
+});
+
+for (const mode of ['dedicated', 'external'] as const) {
+  test(`${mode}: an old termination password in the current file is masked in every diff`, async () => {
+    const root = await copyFixture('bbb-3.0');
+    const profile = mode === 'external' ? 'sip:\n  profile: external\n' : '';
+    await writeConfig(root, BASE_CONFIG + profile + TERMINATION('OldSecret-111&x'));
+    assert.equal((await runCli(['apply', '--root', root, '--yes'])).code, 0);
+    // Only the password changes: the diff would show nothing but masks, so the plan says so instead.
+    await writeConfig(root, BASE_CONFIG + profile + TERMINATION('NewSecret-222'));
+    const text = await runCli(['plan', '--root', root]);
+    assert.match(text.stdout, /only a secret value changes \(not shown: \*{8}\)/);
+    // Termination removed: the old password leaves the file, masked in the removed lines.
+    await writeConfig(root, BASE_CONFIG + profile);
+    const removed = await runCli(['plan', '--root', root]);
+    assert.match(removed.stdout, /-.*<param name="password" value="\*{8}"\/>/);
+    for (const out of [text, removed, await runCli(['plan', '--root', root, '--json'])]) {
+      assert.equal(out.code, 0);
+      assert.doesNotMatch(out.stdout, /OldSecret-111|NewSecret-222/);
+    }
+  });
+}
