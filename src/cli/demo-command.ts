@@ -81,15 +81,10 @@ export async function runDemo(opts: { keep?: boolean }, io: CliIo): Promise<numb
     return 1;
   }
   let n = 4;
-  try {
-    await fs.access(fileURLToPath(new URL('./simulate-call-command.js', import.meta.url)));
-    step(n++, 'A caller with the right PIN, while a web user is in meeting 12345', 'bbb-twilio simulate-call --to +16135550142 --dtmf 12345# --active 12345');
-    await cli(['simulate-call', '--to', '+16135550142', '--from', '+15145550199', '--dtmf', '12345#', '--active', '12345']);
-    step(n++, 'A caller who mistypes the PIN three times', 'bbb-twilio simulate-call --to +16135550142 --dtmf 11111#22222#33333#');
-    await cli(['simulate-call', '--to', '+16135550142', '--from', '+15145550199', '--dtmf', '11111#22222#33333#', '--active', '12345']);
-  } catch {
-    // The simulator is not part of this build.
-  }
+  step(n++, 'A caller with the right PIN, while a web user is in meeting 12345', 'bbb-twilio simulate-call --to +16135550142 --dtmf 12345# --active 12345');
+  await cli(['simulate-call', '--to', '+16135550142', '--from', '+15145550199', '--dtmf', '12345#', '--active', '12345']);
+  step(n++, 'A caller who mistypes the PIN three times', 'bbb-twilio simulate-call --to +16135550142 --dtmf 11111#22222#33333#');
+  await cli(['simulate-call', '--to', '+16135550142', '--from', '+15145550199', '--dtmf', '11111#22222#33333#', '--active', '12345']);
   step(n, 'Rollback: every file back, byte for byte', 'bbb-twilio rollback --yes --no-reload');
   if ((await cli(['rollback', '--yes', '--no-reload'])) !== 0) return 1;
 
