@@ -2,6 +2,9 @@ import { ConflictError, HostError, type BbbTwilioError } from '../errors.js';
 import { assertWellFormed } from '../edit/xml-document.js';
 import type { Host } from '../host/host.js';
 import type { Change, FileChange, Plan } from '../plan/change.js';
+import type { TwilioAccess } from '../twilio/twilio-access.js';
+import type { CreatedSids } from '../twilio/execute-operation.js';
+import { applyTwilioChange, describeTwilioChange } from './apply-twilio-change.js';
 import { Journal } from './journal.js';
 import { serialiseState, sha256, STATE_FILE, type State } from './state.js';
 import { undoEntries, type UndoProblem } from './undo.js';
@@ -14,6 +17,10 @@ export interface ApplyOptions {
   progress?: (line: string) => void;
   /** Set by a signal handler: the apply stops at the next step and undoes itself. */
   shouldStop?: () => boolean;
+  /** The Twilio account, for plans with Twilio changes. */
+  twilio?: TwilioAccess;
+  /** The sides this run covers (`--only`): an uninstall forgets the host's files only when it removed them. */
+  sides?: readonly ('host' | 'twilio')[];
 }
 
 export interface ApplyResult {
@@ -25,13 +32,19 @@ export interface ApplyResult {
 export class ApplyFailedError extends HostError {
   override readonly cause: unknown;
   readonly undoProblems: UndoProblem[];
-  constructor(cause: unknown, undoProblems: UndoProblem[], journalId: string) {
+  /** Changes made in the Twilio account before the failure: they stay, and the next apply finishes the job. */
+  readonly twilioDone: string[];
+  constructor(cause: unknown, undoProblems: UndoProblem[], journalId: string, twilioDone: string[] = []) {
     const reason = cause instanceof Error ? cause.message : String(cause);
     const restored = undoProblems.length === 0;
+    const twilio =
+      twilioDone.length === 0
+        ? ''
+        : `; in the Twilio account ${twilioDone.length} change(s) stay (${twilioDone.join(', ')}): run apply again to finish them`;
     super(
       restored
-        ? `apply failed and was undone, the server is as it was: ${reason}`
-        : `apply failed: ${reason}; undo left ${undoProblems.length} problem(s): ${undoProblems.map((p) => p.message).join('; ')}`,
+        ? `apply failed and was undone, the server${twilioDone.length === 0 ? ' is as it was' : "'s files are as they were"}: ${reason}${twilio}`
+        : `apply failed: ${reason}; undo left ${undoProblems.length} problem(s): ${undoProblems.map((p) => p.message).join('; ')}${twilio}`,
       {
         hint: restored
           ? ((cause as BbbTwilioError).hint ?? 'fix the cause and run apply again')
@@ -40,6 +53,7 @@ export class ApplyFailedError extends HostError {
     );
     this.cause = cause;
     this.undoProblems = undoProblems;
+    this.twilioDone = twilioDone;
   }
 }
 
@@ -62,6 +76,8 @@ export async function applyPlan(host: Host, plan: Plan, state: State, opts: Appl
   const journal = await Journal.begin(host, opts.command, opts.profile, summarise(plan.changes));
   const written: string[] = [];
   const next: State = structuredClone(state);
+  const created: CreatedSids = new Map();
+  const twilioDone: string[] = [];
   try {
     for (const change of plan.changes) {
       if (opts.shouldStop?.()) throw new InterruptedError();
@@ -69,15 +85,19 @@ export async function applyPlan(host: Host, plan: Plan, state: State, opts: Appl
         progress(`${change.kind === 'delete' ? 'removing' : 'writing'} ${change.path}`);
         await applyFileChange(host, journal, change, next);
         written.push(change.path);
-      } else {
+      } else if (change.type === 'firewall') {
         progress(`firewall: ${change.argv.join(' ')}`);
         const result = await host.run(change.argv);
         await journal.registerCommand(change.argv, change.undoArgv, result.recorded);
         if (result.code !== 0) throw new HostError(`${change.argv.join(' ')} failed: ${result.stderr.trim() || `exit ${result.code}`}`);
+      } else {
+        progress(describeTwilioChange(change));
+        await applyTwilioChange(opts.twilio, journal, change, created, next);
+        twilioDone.push(describeTwilioChange(change));
       }
     }
     if (opts.shouldStop?.()) throw new InterruptedError();
-    if (opts.command === 'uninstall') {
+    if (opts.command === 'uninstall' && (opts.sides ?? ['host']).includes('host')) {
       next.files = {};
       next.originals = {};
     }
@@ -90,7 +110,7 @@ export async function applyPlan(host: Host, plan: Plan, state: State, opts: Appl
     progress('undoing this run');
     const problems = await undoEntries(host, journal.record.entries);
     await journal.finish('undone').catch(() => undefined);
-    throw new ApplyFailedError(err, problems, journal.record.id);
+    throw new ApplyFailedError(err, problems, journal.record.id, twilioDone);
   }
 }
 

@@ -2,7 +2,8 @@ import * as path from 'node:path';
 import { JournalError } from '../errors.js';
 import { STATE_DIR } from '../host/bbb-paths.js';
 import { readText, type Host } from '../host/host.js';
-import type { ServiceNeed } from '../plan/change.js';
+import type { ChangeKind, ServiceNeed } from '../plan/change.js';
+import type { TwilioOperation, TwilioResourceKind } from '../twilio/twilio-operation.js';
 import { sha256 } from './state.js';
 
 export const JOURNAL_DIR = path.posix.join(STATE_DIR, 'journal');
@@ -25,7 +26,25 @@ export type JournalEntry =
       afterSha256?: string | null;
     }
   | { type: 'dir'; path: string }
-  | { type: 'command'; argv: string[]; undoArgv: string[]; recorded: boolean };
+  | { type: 'command'; argv: string[]; undoArgv: string[]; recorded: boolean }
+  | TwilioJournalEntry;
+
+/**
+ * A change made in the Twilio account: recorded before the call (`pending`) and again after it (`done`, with
+ * the SID), never with a secret. Twilio changes are not undone by rollback or a failed apply: each step is
+ * idempotent and found again by name, so the next apply finishes the job and `uninstall --twilio` removes it.
+ */
+export interface TwilioJournalEntry {
+  type: 'twilio';
+  resource: string;
+  kind: ChangeKind;
+  twilioKind: TwilioResourceKind;
+  /** The operation's name (`create-trunk`), without its arguments (one of them may be a password). */
+  operation: TwilioOperation['op'];
+  name: string;
+  sid: string | null;
+  status: 'pending' | 'done';
+}
 
 export interface JournalRecord {
   id: string;
@@ -113,6 +132,13 @@ export class Journal {
   async registerCommand(argv: string[], undoArgv: string[], recorded: boolean): Promise<void> {
     this.record.entries.push({ type: 'command', argv, undoArgv, recorded });
     await this.save();
+  }
+
+  async registerTwilio(entry: Omit<TwilioJournalEntry, 'type' | 'status'>): Promise<TwilioJournalEntry> {
+    const recorded: TwilioJournalEntry = { type: 'twilio', ...entry, status: 'pending' };
+    this.record.entries.push(recorded);
+    await this.save();
+    return recorded;
   }
 
   async finish(status: JournalStatus): Promise<void> {

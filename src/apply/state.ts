@@ -12,12 +12,17 @@ export interface State {
   version: 1;
   files: Record<string, { sha256: string; resource: string }>;
   originals: Record<string, string | null>;
+  /**
+   * Salted hashes (scrypt) of secrets bbb-twilio set where they cannot be read back, such as the password of
+   * its Twilio SIP credential, so a plan can tell whether the configured secret changed.
+   */
+  secretHashes: Record<string, string>;
 }
 
 export const STATE_FILE = path.posix.join(STATE_DIR, 'state.json');
 
 export function emptyState(): State {
-  return { version: 1, files: {}, originals: {} };
+  return { version: 1, files: {}, originals: {}, secretHashes: {} };
 }
 
 export async function readState(host: Host): Promise<State> {
@@ -28,7 +33,7 @@ export async function readState(host: Host): Promise<State> {
     if (data.version !== 1 || typeof data.files !== 'object' || typeof data.originals !== 'object') {
       throw new Error('unknown layout');
     }
-    return { version: 1, files: data.files ?? {}, originals: data.originals ?? {} };
+    return { version: 1, files: data.files ?? {}, originals: data.originals ?? {}, secretHashes: data.secretHashes ?? {} };
   } catch (err) {
     throw new JournalError(
       `${STATE_FILE}: unreadable state (${(err as Error).message})`,

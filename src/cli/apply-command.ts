@@ -12,12 +12,20 @@ import { renderPlanText, summaryLine } from '../plan/render-plan.js';
 import { loadConfig, openHost, useColor, type CliIo } from './io.js';
 import { planHeader } from './plan-command.js';
 import { serviceRunOptions, type ServiceFlags } from './service-options.js';
+import { storeGeneratedPassword } from './generated-password.js';
+import { selectSides } from './twilio-side.js';
 
 export interface ApplyOptions extends ServiceFlags {
   root?: string;
   config?: string;
   yes?: boolean;
   force?: boolean;
+  /** `host` or `twilio`: one side only. */
+  only?: string;
+  /** Move numbers away from a voice URL, TwiML app or other trunk. */
+  forceNumbers?: boolean;
+  /** uninstall: also remove what bbb-twilio created in the Twilio account. */
+  twilio?: boolean;
 }
 
 /** Ask before changing a server. Without a terminal there is nobody to ask: --yes is required. */
@@ -48,7 +56,8 @@ export function trapSignals(): { stopped: () => boolean; release: () => void } {
 
 export async function runApply(opts: ApplyOptions, io: CliIo): Promise<number> {
   const host = openHost(io, opts.root);
-  const config = await loadConfig(host, opts.config, io);
+  const loaded = await loadConfig(host, opts.config, io, { generateMissingPassword: true });
+  const config = await storeGeneratedPassword(loaded, io);
   return applyWith(host, config, io, { ...opts, command: 'apply' });
 }
 
@@ -62,6 +71,7 @@ export async function applyWith(
   const c = pc.createColors(color);
   // Before the lock: contradictory flags stop here, with nothing changed.
   const serviceOptions = serviceRunOptions(opts, io);
+  const side = selectSides(opts.only, config, io.env, opts.command === 'uninstall' ? (opts.twilio ? ['host', 'twilio'] : ['host']) : undefined);
   const lock = await acquireLock(host);
   const signals = trapSignals();
   serviceOptions.shouldStop = signals.stopped;
@@ -69,7 +79,12 @@ export async function applyWith(
     for (const j of await recoverInterrupted(host)) {
       io.stdout.write(c.yellow(`Recovered an interrupted ${j.command} (${j.id}): its changes were undone.\n`));
     }
-    const { plan, facts, state, context } = await buildPlan(host, config, opts.command === 'uninstall' ? 'uninstall' : 'install');
+    const { plan, facts, state, context } = await buildPlan(host, config, opts.command === 'uninstall' ? 'uninstall' : 'install', {
+      sides: side.sides,
+      ...(side.twilio === undefined ? {} : { twilio: side.twilio }),
+      forceNumbers: Boolean(opts.forceNumbers),
+      notes: side.notes,
+    });
     io.stdout.write(planHeader(host, config, facts, context, color));
     if (plan.changes.length === 0) {
       io.stdout.write(c.green('No changes. The server is in the configured state.\n'));
@@ -87,6 +102,8 @@ export async function applyWith(
       force: Boolean(opts.force),
       progress: (line) => io.stdout.write(c.dim(`  ${line}\n`)),
       shouldStop: signals.stopped,
+      sides: side.sides,
+      ...(side.twilio === undefined ? {} : { twilio: side.twilio }),
     });
     const services = await runServiceActions(host, plan.actions, serviceOptions);
     if (services.outcomes.length > 0) {
@@ -98,6 +115,9 @@ export async function applyWith(
       `\n${c.green(opts.command === 'uninstall' ? 'Uninstall complete.' : 'Apply complete.')} ${summaryLine(plan).replace('Plan: ', '')}\n` +
         `Journal ${result.journalId}; undo it with: bbb-twilio rollback${host.root === '/' ? '' : ` --root ${host.root}`}\n`,
     );
+    if (opts.command === 'apply' && plan.changes.some((ch) => ch.type === 'twilio')) {
+      io.stdout.write(c.dim('Rollback restores files only; `bbb-twilio uninstall --twilio` removes what bbb-twilio created in the Twilio account.\n'));
+    }
     if (failed > 0) {
       io.stdout.write(c.yellow(`${failed} service action(s) not done: the files are in place; run the commands above by hand.\n`));
     }

@@ -36,7 +36,12 @@ export function configPath(host: Host, option: string | undefined): string {
   return option ? path.resolve(option) : host.machinePath(DEFAULT_CONFIG_FILE);
 }
 
-export async function loadConfig(host: Host, option: string | undefined, io: CliIo): Promise<Config> {
+export async function loadConfig(
+  host: Host,
+  option: string | undefined,
+  io: CliIo,
+  opts: { generateMissingPassword?: boolean } = {},
+): Promise<Config> {
   const file = configPath(host, option);
   let text: string;
   let mode: number;
@@ -49,7 +54,7 @@ export async function loadConfig(host: Host, option: string | undefined, io: Cli
   }
   // zod, yaml and libphonenumber are heavy: loaded only by commands that read the config.
   const { parseConfig } = await import('../config/load-config.js');
-  return parseConfig(text, file, { env: io.env, fileMode: mode });
+  return parseConfig(text, file, { env: io.env, fileMode: mode, ...opts });
 }
 
 /** Why the config file cannot be read, in words, with what to do about it. */

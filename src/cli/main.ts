@@ -5,6 +5,8 @@ import { parseSeconds } from './parse-seconds.js';
 
 const ROOT_HELP = 'the server\'s root directory: / on the server, a copy of its files for a dry run elsewhere';
 const CONFIG_HELP = 'config file (default: /etc/bbb-twilio/config.yml under --root)';
+const ONLY_HELP = 'one side only: host (files, firewall, services) or twilio (the Twilio account); default: both when Twilio credentials are set';
+const FORCE_NUMBERS_HELP = 'move configured numbers that now go to a voice URL, a TwiML app or another trunk (changes where their calls go)';
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -30,6 +32,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--config <file>', CONFIG_HELP)
     .option('--json', 'machine-readable plan (secrets masked)')
     .option('--detailed-exitcode', 'exit 0 when nothing would change, 2 when changes are pending, 1 on error')
+    .option('--only <side>', ONLY_HELP)
+    .option('--force-numbers', FORCE_NUMBERS_HELP)
     .action(async (opts) => {
       const { runPlan } = await import('./plan-command.js');
       await run(() => runPlan(opts, io))();
@@ -46,6 +50,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--when-idle', 'run those restarts once no call is up (polls FreeSWITCH; see --idle-timeout)')
     .option('--idle-timeout <seconds>', 'with --when-idle: the longest wait before leaving the restart postponed (default 600)', parseSeconds)
     .option('--no-reload', 'send FreeSWITCH no command (reloadxml, profile start/rescan): only list them')
+    .option('--only <side>', ONLY_HELP)
+    .option('--force-numbers', FORCE_NUMBERS_HELP)
     .action(async (opts) => {
       const { runApply } = await import('./apply-command.js');
       await run(() => runApply(opts, io))();
@@ -79,6 +85,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--when-idle', 'run those restarts once no call is up (see --idle-timeout)')
     .option('--idle-timeout <seconds>', 'with --when-idle: the longest wait (default 600)', parseSeconds)
     .option('--no-reload', 'send FreeSWITCH no command: only list them')
+    .option('--twilio', 'also remove what bbb-twilio created in the Twilio account (numbers are detached, never released)')
+    .option('--only <side>', ONLY_HELP)
     .action(async (opts) => {
       const { runUninstall } = await import('./uninstall-command.js');
       await run(() => runUninstall(opts, io))();

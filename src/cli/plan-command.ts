@@ -7,12 +7,16 @@ import { renderPlanJson, renderPlanText } from '../plan/render-plan.js';
 import { firewallBackend } from '../resources/firewall.js';
 import type { PlanContext } from '../resources/resource.js';
 import { loadConfig, openHost, useColor, type CliIo } from './io.js';
+import { describeTwilioTarget, selectSides } from './twilio-side.js';
 
 export interface PlanOptions {
   root?: string;
   config?: string;
   json?: boolean;
   detailedExitcode?: boolean;
+  /** `host` or `twilio`: plan one side only. */
+  only?: string;
+  forceNumbers?: boolean;
 }
 
 /** One line about what the plan is for, so nobody mistakes a test tree for the server. */
@@ -24,19 +28,34 @@ export function planHeader(host: Host, config: Config, facts: ServerFacts, ctx: 
       ? `dedicated profile on port ${config.sip.port}`
       : `external profile on port ${facts.externalSipPort}`;
   const pin = `${ctx.pinLength}-digit PIN${config.dialin.pinLength === undefined ? ` (${facts.pinLength.source})` : ' (config)'}`;
+  const twilio = describeTwilioTarget(ctx.twilio);
   return [
     c.bold(`bbb-twilio plan for ${host.root === '/' ? 'this server' : host.root}`),
     c.dim(`  ${bbb} · FreeSWITCH conf ${facts.confDir} · ${mode} · ${pin} · firewall ${firewallBackend(ctx)}`),
+    ...(twilio === undefined ? [] : [twilio.sandbox ? c.bold(c.yellow(`  !! ${twilio.text}`)) : c.dim(`  ${twilio.text}`)]),
     '',
   ].join('\n');
 }
 
 export async function runPlan(opts: PlanOptions, io: CliIo): Promise<number> {
   const host = openHost(io, opts.root);
-  const config = await loadConfig(host, opts.config, io);
-  const { plan, facts, context } = await buildPlan(host, config);
+  const config = await loadConfig(host, opts.config, io, { generateMissingPassword: true });
+  const side = selectSides(opts.only, config, io.env);
+  const { plan, facts, context } = await buildPlan(host, config, 'install', {
+    sides: side.sides,
+    ...(side.twilio === undefined ? {} : { twilio: side.twilio }),
+    forceNumbers: Boolean(opts.forceNumbers),
+    notes: side.notes,
+  });
   if (opts.json) {
-    io.stdout.write(JSON.stringify(renderPlanJson(plan, facts, { root: host.root, profile: config.sip.profile, pinLength: context.pinLength }), null, 2) + '\n');
+    const twilio = {
+      planned: side.twilio !== undefined,
+      accountSid: side.twilio?.accountSid ?? null,
+      /** BBB_TWILIO_API_URL: requests go there, not to Twilio. */
+      apiUrl: side.twilio?.apiUrl ?? null,
+    };
+    const extra = { root: host.root, profile: config.sip.profile, pinLength: context.pinLength, sides: side.sides, twilio };
+    io.stdout.write(JSON.stringify(renderPlanJson(plan, facts, extra), null, 2) + '\n');
   } else {
     const color = useColor(io);
     io.stdout.write(planHeader(host, config, facts, context, color));

@@ -2,6 +2,7 @@ import { parsePhoneNumberWithError, type CountryCode } from 'libphonenumber-js/m
 import { parseDocument, LineCounter } from 'yaml';
 import { ConfigError } from '../errors.js';
 import { ConfigLocator, SEE_EXAMPLE, yamlSyntaxError, zodIssueToConfigError } from './config-errors.js';
+import { generateTwilioPassword } from '../twilio/sip-password.js';
 import { configSchema, type Config, type PhoneNumber, type RawConfig } from './schema.js';
 
 export interface LoadOptions {
@@ -9,6 +10,11 @@ export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
   /** Permission bits of the file, to refuse secrets in a file others can read. */
   fileMode?: number;
+  /**
+   * When twilio.termination has no password (and BBB_TWILIO_TERMINATION_PASSWORD is unset), generate one that
+   * meets Twilio's rules instead of refusing (`termination.passwordGenerated`); apply stores it in the file.
+   */
+  generateMissingPassword?: boolean;
 }
 
 /** Parse and validate the YAML text of a config file. Every error names the file, line and key. */
@@ -50,7 +56,9 @@ function normalise(raw: RawConfig, locate: ConfigLocator, opts: LoadOptions): Co
   });
 
   const termination = raw.twilio.termination;
-  const terminationPassword = env.BBB_TWILIO_TERMINATION_PASSWORD || termination?.password;
+  const givenPassword = env.BBB_TWILIO_TERMINATION_PASSWORD || termination?.password;
+  const passwordGenerated = Boolean(termination && !givenPassword && opts.generateMissingPassword);
+  const terminationPassword = passwordGenerated ? generateTwilioPassword() : givenPassword;
   if (termination && !terminationPassword) {
     throw new ConfigError(`${locate.where(['twilio', 'termination'])}: twilio.termination.password is missing`, {
       file,
@@ -79,9 +87,15 @@ function normalise(raw: RawConfig, locate: ConfigLocator, opts: LoadOptions): Co
       trunkName: raw.twilio.trunkName,
       edge: raw.twilio.edge,
       signalingCidrs: raw.twilio.signalingCidrs,
+      forceNumbers: raw.twilio.forceNumbers,
       termination:
         termination && terminationPassword
-          ? { domain: termination.domain, username: termination.username, password: terminationPassword }
+          ? {
+              domain: termination.domain,
+              username: termination.username,
+              password: terminationPassword,
+              ...(passwordGenerated ? { passwordGenerated } : {}),
+            }
           : undefined,
     },
     firewall: { backend: raw.firewall.backend },

@@ -70,6 +70,8 @@ export const configSchema = z.strictObject({
         .enum(['ashburn', 'umatilla', 'dublin', 'frankfurt', 'tokyo', 'singapore', 'sydney', 'sao-paulo'])
         .optional(),
       signalingCidrs: z.array(cidr).min(1).default([...TWILIO_SIGNALING_CIDRS]),
+      /** Move configured numbers away from a voice URL, TwiML app or other trunk (like apply --force-numbers). */
+      forceNumbers: z.boolean().default(false),
       termination: z
         .strictObject({
           domain: z
@@ -83,7 +85,7 @@ export const configSchema = z.strictObject({
         })
         .optional(),
     })
-    .default({ trunkName: 'bbb-twilio', signalingCidrs: [...TWILIO_SIGNALING_CIDRS] }),
+    .default({ trunkName: 'bbb-twilio', signalingCidrs: [...TWILIO_SIGNALING_CIDRS], forceNumbers: false }),
   firewall: z
     .strictObject({
       backend: z.enum(['ufw', 'none']).optional(),
@@ -120,7 +122,9 @@ export interface Config {
     trunkName: string;
     edge: string | undefined;
     signalingCidrs: string[];
-    termination: { domain: string; username: string; password: string } | undefined;
+    forceNumbers: boolean;
+    /** `passwordGenerated`: the file has no password; this one was generated and apply stores it there. */
+    termination: { domain: string; username: string; password: string; passwordGenerated?: boolean } | undefined;
   };
   firewall: { backend: 'ufw' | 'none' | undefined };
 }

@@ -12,10 +12,19 @@ import { externalProfile } from '../resources/external-profile.js';
 import { firewall } from '../resources/firewall.js';
 import type { PlanContext, Resource } from '../resources/resource.js';
 import { varsResource } from '../resources/vars.js';
+import type { TwilioAccess } from '../twilio/twilio-access.js';
+import { twilioOriginationUrl } from '../twilio/resources/origination-url.js';
+import { twilioPhoneNumbers } from '../twilio/resources/phone-numbers.js';
+import { twilioTermination } from '../twilio/resources/termination.js';
+import { twilioTrunk } from '../twilio/resources/trunk.js';
 import type { Plan, PlanWarning } from './change.js';
 import { neededActions } from './service-actions.js';
 
-/** Every managed thing, in the order changes are made (files before the firewall opens the port). */
+/**
+ * Every managed thing, in the order changes are made on install (files before the firewall opens the port,
+ * the server before Twilio sends it calls, the numbers last). Uninstall takes the Twilio side first, in reverse:
+ * numbers detached before anything they rely on goes away.
+ */
 export const RESOURCES: readonly Resource[] = [
   varsResource,
   externalProfile,
@@ -26,7 +35,29 @@ export const RESOURCES: readonly Resource[] = [
   applyConfigHook,
   bbbWebProperties,
   firewall,
+  twilioTrunk,
+  twilioOriginationUrl,
+  twilioTermination,
+  twilioPhoneNumbers,
 ];
+
+export type Side = 'host' | 'twilio';
+
+export interface BuildPlanOptions {
+  /** Which sides to plan (`--only`); default: the host only. */
+  sides?: readonly Side[];
+  /** The Twilio account, required for the Twilio side. */
+  twilio?: TwilioAccess;
+  forceNumbers?: boolean;
+  /** Notes from the command about this run (e.g. the Twilio side was skipped), shown with the warnings. */
+  notes?: readonly PlanWarning[];
+}
+
+function resourcesInOrder(mode: 'install' | 'uninstall', sides: readonly Side[]): Resource[] {
+  const host = RESOURCES.filter((r) => (r.side ?? 'host') === 'host' && sides.includes('host'));
+  const twilio = RESOURCES.filter((r) => r.side === 'twilio' && sides.includes('twilio'));
+  return mode === 'install' ? [...host, ...twilio] : [...twilio.reverse(), ...host];
+}
 
 /** Ports BBB's own FreeSWITCH profiles and event socket use: the dedicated profile must not take one. */
 const BBB_PORTS = new Map<number, string>([
@@ -45,21 +76,36 @@ export interface BuiltPlan {
   context: PlanContext;
 }
 
-export async function buildPlan(host: Host, config: Config, mode: 'install' | 'uninstall' = 'install'): Promise<BuiltPlan> {
+export async function buildPlan(
+  host: Host,
+  config: Config,
+  mode: 'install' | 'uninstall' = 'install',
+  opts: BuildPlanOptions = {},
+): Promise<BuiltPlan> {
+  const sides = opts.sides ?? ['host'];
   const facts = await detectFacts(host);
   if (mode === 'install') assertFreeswitchAudio(facts);
   const state = await readState(host);
   const pinLength = config.dialin.pinLength ?? facts.pinLength.value;
   if (mode === 'install') checkConsistency(config, facts, pinLength);
 
-  const context: PlanContext = { host, config, facts, state, mode, pinLength };
-  const plan: Plan = { changes: [], actions: [], warnings: [], blocked: false };
-  for (const resource of RESOURCES) {
+  const context: PlanContext = {
+    host,
+    config,
+    facts,
+    state,
+    mode,
+    pinLength,
+    ...(opts.twilio === undefined ? {} : { twilio: opts.twilio }),
+    forceNumbers: Boolean(opts.forceNumbers),
+  };
+  const plan: Plan = { changes: [], actions: [], warnings: [...(opts.notes ?? [])], blocked: false };
+  for (const resource of resourcesInOrder(mode, sides)) {
     const result = await resource.plan(context);
     plan.changes.push(...result.changes);
     plan.warnings.push(...result.warnings);
   }
-  if (mode === 'install') plan.warnings.push(...pinWarnings(config, facts, pinLength));
+  if (mode === 'install' && sides.includes('host')) plan.warnings.push(...pinWarnings(config, facts, pinLength));
   plan.warnings = dedupe(plan.warnings);
   plan.actions = neededActions(plan.changes, config.sip.profile);
   plan.blocked = plan.changes.some((c) => c.type === 'file' && c.conflict !== undefined);

@@ -1,5 +1,7 @@
 // A plan is data: the list of changes that `plan` renders and `apply` executes. No second code path.
 
+import type { TwilioOperation, TwilioResourceKind } from '../twilio/twilio-operation.js';
+
 export type ChangeKind = 'create' | 'update' | 'delete';
 
 /** What a change needs from running services before it takes effect. */
@@ -72,7 +74,34 @@ export interface FirewallChange extends ChangeBase {
   undoArgv: string[];
 }
 
-export type Change = FileChange | FirewallChange;
+/** One attribute of a Twilio resource, before and after, for rendering (`null`: absent or not known). */
+export interface TwilioAttribute {
+  name: string;
+  before: string | null;
+  after: string | null;
+}
+
+export interface TwilioChange extends ChangeBase {
+  type: 'twilio';
+  twilioKind: TwilioResourceKind;
+  /** What people call it: the friendly name, the phone number, the user name. */
+  name: string;
+  /** The Twilio SID when the thing exists already. */
+  sid: string | null;
+  /** Attribute by attribute, as the plan shows them (secrets masked on rendering). */
+  attributes: TwilioAttribute[];
+  /** The SDK call that apply makes. */
+  operation: TwilioOperation;
+  /** Said under the change: why making it may surprise someone (a number moved away from its TwiML app). */
+  warning?: string;
+  /**
+   * A salted hash of a secret this change sets (a SIP credential's password), remembered in the state so the
+   * next plan sees whether the configured secret changed without Twilio ever returning it.
+   */
+  remember?: { key: string; hash: string | null };
+}
+
+export type Change = FileChange | FirewallChange | TwilioChange;
 
 export type Impact = 'none' | 'drops-phone-calls' | 'drops-web-audio' | 'restarts-bbb-web';
 

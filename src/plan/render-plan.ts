@@ -3,6 +3,7 @@ import pc from 'picocolors';
 import type { ServerFacts } from '../host/detect-facts.js';
 import { countChanges, type Change, type FileChange, type Plan } from './change.js';
 import { maskSecrets } from './mask-secrets.js';
+import { renderTwilioChangeText, twilioChangeJson } from './render-twilio-change.js';
 import { formatCommand } from '../host/host.js';
 import { IMPACT_TEXT } from './service-actions.js';
 
@@ -97,6 +98,10 @@ export function renderPlanText(plan: Plan, facts: ServerFacts, opts: RenderOptio
       out.push(`${paint(`${SYMBOL[change.kind]} firewall`)} ${change.title}`);
       continue;
     }
+    if (change.type === 'twilio') {
+      out.push(...renderTwilioChangeText(change, c), '');
+      continue;
+    }
     out.push(changeHeading(change, c));
     out.push(`    ${change.title}`);
     if (change.type === 'file') {
@@ -173,7 +178,9 @@ export function renderPlanJson(plan: Plan, facts: ServerFacts, extra: Record<str
             needs: ch.needs,
             diff: fileDiff(ch),
           }
-        : { type: 'firewall', resource: ch.resource, kind: ch.kind, title: ch.title, rule: ch.rule, argv: ch.argv, undoArgv: ch.undoArgv },
+        : ch.type === 'twilio'
+          ? twilioChangeJson(ch)
+          : { type: 'firewall', resource: ch.resource, kind: ch.kind, title: ch.title, rule: ch.rule, argv: ch.argv, undoArgv: ch.undoArgv },
     ),
     actions: plan.actions.map((a) => ({ need: a.need, argv: a.argv, description: a.description, impact: a.impact, requiresConsent: a.requiresConsent })),
     warnings: plan.warnings,

@@ -3,6 +3,7 @@ import type { ServerFacts } from '../host/detect-facts.js';
 import type { Host } from '../host/host.js';
 import type { State } from '../apply/state.js';
 import type { Change, PlanWarning } from '../plan/change.js';
+import type { TwilioAccess } from '../twilio/twilio-access.js';
 
 export interface PlanContext {
   host: Host;
@@ -13,6 +14,10 @@ export interface PlanContext {
   mode: 'install' | 'uninstall';
   /** The PIN length in force: the config's, else the server's. */
   pinLength: number;
+  /** The Twilio account, when the plan covers the Twilio side (credentials present, not `--only host`). */
+  twilio?: TwilioAccess;
+  /** Move numbers that have a voice URL, a TwiML app or another trunk (`--force-numbers`, `twilio.forceNumbers`). */
+  forceNumbers?: boolean;
 }
 
 export interface ResourcePlan {
@@ -23,5 +28,7 @@ export interface ResourcePlan {
 /** A managed thing: reads its current state through the host, computes its desired state purely. */
 export interface Resource {
   id: string;
+  /** Which side of `--only host|twilio` the resource belongs to (default: host). */
+  side?: 'host' | 'twilio';
   plan(ctx: PlanContext): Promise<ResourcePlan>;
 }

@@ -1,0 +1,52 @@
+// One Twilio change during apply: registered in the journal before the SDK call, marked done with its SID
+// after it, and its secret's hash remembered in the next state. Forward only: a failed apply leaves what was
+// done in the account (listed in the error), and the next apply adopts it by name and finishes.
+
+import { HostError } from '../errors.js';
+import type { TwilioChange } from '../plan/change.js';
+import { twilioHeading } from '../plan/render-twilio-change.js';
+import type { TwilioAccess } from '../twilio/twilio-access.js';
+import { type CreatedSids, executeTwilioOperation } from '../twilio/execute-operation.js';
+import type { Journal } from './journal.js';
+import type { State } from './state.js';
+
+/** `create twilio trunk "bbb-twilio"`: how progress lines and error messages name a change. */
+export function describeTwilioChange(change: TwilioChange): string {
+  return `${change.kind} ${twilioHeading(change)}`;
+}
+
+export async function applyTwilioChange(
+  access: TwilioAccess | undefined,
+  journal: Journal,
+  change: TwilioChange,
+  created: CreatedSids,
+  next: State,
+): Promise<void> {
+  if (access === undefined) {
+    throw new HostError(`${describeTwilioChange(change)}: the plan has Twilio changes but this run has no Twilio credentials`, {
+      hint: 'set TWILIO_AUTH_TOKEN (or twilio.authToken) and twilio.accountSid, or run with --only host',
+    });
+  }
+  const entry = await journal.registerTwilio({
+    resource: change.resource,
+    kind: change.kind,
+    twilioKind: change.twilioKind,
+    operation: change.operation.op,
+    name: change.name,
+    sid: change.sid,
+  });
+  const sid = await executeTwilioOperation(access, change.operation, created);
+  entry.sid = sid ?? change.sid;
+  entry.status = 'done';
+  await journal.save();
+  const remember = change.remember;
+  if (remember === undefined) return;
+  if (remember.key.endsWith('/*')) {
+    const prefix = remember.key.slice(0, -1);
+    for (const key of Object.keys(next.secretHashes)) if (key.startsWith(prefix)) delete next.secretHashes[key];
+  } else if (remember.hash === null) {
+    delete next.secretHashes[remember.key];
+  } else {
+    next.secretHashes[remember.key] = remember.hash;
+  }
+}
