@@ -18,6 +18,11 @@ export function managedName(ctx: PlanContext): string {
   return ctx.config.twilio.trunkName;
 }
 
+/** Where the state remembers the hash of the credential's password. */
+export function credentialStateKey(listName: string, username: string): string {
+  return `twilio-credential:${listName}/${username}`;
+}
+
 /** Attribute values as the plan shows them: `null` is "absent". */
 export type Shown = string | number | boolean | null;
 
