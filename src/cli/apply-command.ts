@@ -111,12 +111,21 @@ export async function applyWith(
       for (const line of renderServiceReport(services, host, { color })) io.stdout.write(line + '\n');
     }
     const failed = unfinishedCount(services);
+    const onHost = plan.changes.some((ch) => ch.type !== 'twilio');
     io.stdout.write(
       `\n${c.green(opts.command === 'uninstall' ? 'Uninstall complete.' : 'Apply complete.')} ${summaryLine(plan).replace('Plan: ', '')}\n` +
-        `Journal ${result.journalId}; undo it with: bbb-twilio rollback${host.root === '/' ? '' : ` --root ${host.root}`}\n`,
+        (onHost
+          ? `Journal ${result.journalId}; undo it with: bbb-twilio rollback${host.root === '/' ? '' : ` --root ${host.root}`}\n`
+          : `Journal ${result.journalId}.\n`),
     );
-    if (opts.command === 'apply' && plan.changes.some((ch) => ch.type === 'twilio')) {
-      io.stdout.write(c.dim('Rollback restores files only; `bbb-twilio uninstall --twilio` removes what bbb-twilio created in the Twilio account.\n'));
+    if (plan.changes.some((ch) => ch.type === 'twilio')) {
+      io.stdout.write(
+        c.dim(
+          opts.command === 'apply'
+            ? 'Rollback restores files only; `bbb-twilio uninstall --twilio` removes what bbb-twilio created in the Twilio account.\n'
+            : 'Rollback restores files only; `bbb-twilio apply` creates the Twilio resources again.\n',
+        ),
+      );
     }
     if (failed > 0) {
       io.stdout.write(c.yellow(`${failed} service action(s) not done: the files are in place; run the commands above by hand.\n`));

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -6,6 +7,9 @@ import pc from 'picocolors';
 import { LocalHost } from '../host/local-host.js';
 import { SandboxUfwHost } from '../host/sandbox-ufw-host.js';
 import { useColor, type CliIo } from './io.js';
+
+/** The sandbox Twilio account's SID: AC and 32 hex digits, like a real one. */
+export const DEMO_ACCOUNT_SID = `AC${'5a4db0c0'.repeat(4)}`;
 
 export const DEMO_CONFIG = `# bbb-twilio demo configuration (see examples/config.yml for every key)
 server:
@@ -20,6 +24,9 @@ sip:
 dialin:
   tries: 3
   maskCallerId: true
+twilio:
+  # the demo's sandbox Twilio account (an in-process emulator of Twilio's API)
+  accountSid: ${DEMO_ACCOUNT_SID}
 `;
 
 /** The sandbox tree: our own sample of a stock BBB 3.0 server, shipped with the package. */
@@ -56,7 +63,45 @@ export async function runDemo(opts: { keep?: boolean }, io: CliIo): Promise<numb
   await fs.writeFile(configFile, DEMO_CONFIG, { mode: 0o600 });
   const before = await snapshot(root);
 
-  const sandboxIo: CliIo = { ...io, makeHost: (dir) => new SandboxUfwHost(new LocalHost(dir)) };
+  // The sandbox Twilio account: the API emulator in this process, holding the demo's two numbers. The UK one
+  // still rings an old IVR, so the plan shows why bbb-twilio does not move it without --force-numbers.
+  const { startTwilioEmulator } = await import('../twilio/sandbox/twilio-emulator.js');
+  const authToken = randomBytes(16).toString('hex');
+  const twilio = await startTwilioEmulator({ accountSid: DEMO_ACCOUNT_SID, authToken });
+  twilio.state.addIncomingNumber({ phoneNumber: '+16135550142', voiceUrl: 'https://demo.twilio.com/welcome/voice/' });
+  twilio.state.addIncomingNumber({ phoneNumber: '+442079460018', voiceUrl: 'https://ivr.example.org/old-menu' });
+  try {
+    const twilioEnv = { TWILIO_AUTH_TOKEN: authToken, BBB_TWILIO_API_URL: twilio.url };
+    const account = (): string => {
+      const trunks = [...twilio.state.trunks.values()].filter((t) => t.friendlyName === 'bbb-twilio').length;
+      const numbers = [...twilio.state.incomingNumbers.values()].map((n) => `${n.phoneNumber} (${n.trunkSid === null ? 'no trunk' : 'on a trunk'})`);
+      return `${trunks} trunk named bbb-twilio; numbers still in the account: ${numbers.join(', ')}`;
+    };
+    return await walkThrough({ opts, io, c, sandbox, root, configFile, before, twilioEnv, account });
+  } finally {
+    await twilio.close();
+  }
+}
+
+interface DemoRun {
+  opts: { keep?: boolean };
+  io: CliIo;
+  c: ReturnType<typeof pc.createColors>;
+  sandbox: string;
+  root: string;
+  configFile: string;
+  before: Map<string, string>;
+  twilioEnv: NodeJS.ProcessEnv;
+  /** The sandbox Twilio account in one line. */
+  account: () => string;
+}
+
+async function walkThrough({ opts, io, c, sandbox, root, configFile, before, twilioEnv, account }: DemoRun): Promise<number> {
+  const sandboxIo: CliIo = {
+    ...io,
+    env: { ...io.env, ...twilioEnv },
+    makeHost: (dir) => new SandboxUfwHost(new LocalHost(dir)),
+  };
   const step = (n: number, title: string, command: string): void => {
     io.stdout.write(`\n${c.bold(c.cyan(`── ${n}. ${title}`))}\n${c.dim(`$ ${command}`)}\n\n`);
   };
@@ -64,7 +109,8 @@ export async function runDemo(opts: { keep?: boolean }, io: CliIo): Promise<numb
     c.bold('bbb-twilio demo') +
       `: a sandbox BigBlueButton 3.0 server in ${root}\n` +
       c.dim(`config: ${configFile}\n`) +
-      c.dim('Nothing outside the sandbox is touched; system commands are recorded, not run.\n'),
+      c.dim('Nothing outside the sandbox is touched; system commands are recorded, not run.\n') +
+      c.dim(`Twilio: a sandbox account (${DEMO_ACCOUNT_SID}) emulated in this process at ${twilioEnv.BBB_TWILIO_API_URL}.\n`),
   );
   const { main } = await import('./main.js');
   const cli = (args: string[]): Promise<number> => main(['node', 'bbb-twilio', ...args, '--root', root], sandboxIo);
@@ -87,6 +133,8 @@ export async function runDemo(opts: { keep?: boolean }, io: CliIo): Promise<numb
   await cli(['simulate-call', '--to', '+16135550142', '--from', '+15145550199', '--dtmf', '11111#22222#33333#', '--active', '12345']);
   step(n, 'Rollback: every file back, byte for byte', 'bbb-twilio rollback --yes --no-reload');
   if ((await cli(['rollback', '--yes', '--no-reload'])) !== 0) return 1;
+  step(n + 1, 'Twilio: remove what bbb-twilio created in the account (numbers are detached, never released)', 'bbb-twilio uninstall --twilio --only twilio --yes');
+  if ((await cli(['uninstall', '--twilio', '--only', 'twilio', '--yes', '--no-reload'])) !== 0) return 1;
 
   const after = await snapshot(root);
   after.delete(path.join('etc', 'bbb-twilio', 'config.yml'));
@@ -97,6 +145,7 @@ export async function runDemo(opts: { keep?: boolean }, io: CliIo): Promise<numb
     return 1;
   }
   io.stdout.write(`\n${c.green(`Checked: all ${before.size} files of the sandbox are byte for byte as before.`)}\n`);
+  io.stdout.write(`${c.green('Sandbox Twilio account:')} ${account()}.\n`);
   if (opts.keep) io.stdout.write(`Sandbox kept in ${sandbox}\n`);
   else await fs.rm(sandbox, { recursive: true, force: true });
   io.stdout.write(`\nOn a real server: write /etc/bbb-twilio/config.yml (see examples/config.yml), then bbb-twilio plan.\n`);

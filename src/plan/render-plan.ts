@@ -99,6 +99,7 @@ export function renderPlanText(plan: Plan, facts: ServerFacts, opts: RenderOptio
       continue;
     }
     if (change.type === 'twilio') {
+      if (out.length > 0 && out[out.length - 1] !== '') out.push('');
       out.push(...renderTwilioChangeText(change, c), '');
       continue;
     }

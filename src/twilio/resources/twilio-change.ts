@@ -28,9 +28,11 @@ export type Shown = string | number | boolean | null;
 
 const show = (v: Shown): string | null => (v === null ? null : String(v));
 
-/** Rows for a thing that is created (before: absent) or deleted (after: absent). */
+/** Rows for a thing that is created (before: absent) or deleted (after: absent); absent values are left out. */
 export function allAttributes(kind: 'create' | 'delete', values: Record<string, Shown>): TwilioAttribute[] {
-  return Object.entries(values).map(([name, v]) => ({
+  return Object.entries(values)
+    .filter(([, v]) => v !== null)
+    .map(([name, v]) => ({
     name,
     before: kind === 'create' ? null : show(v),
     after: kind === 'create' ? show(v) : null,
