@@ -85,9 +85,13 @@ test('external mode: --when-idle --idle-timeout 1 with calls still up leaves the
 test('external mode: --when-idle restarts once the last call ends', async () => {
   const { root, esl } = await emulatedServer(EXTERNAL);
   esl.state.calls = 1;
-  const timer = setTimeout(() => (esl.state.calls = 0), 300);
+  // The call ends while apply waits: after its first poll (the second `show calls count`), however long apply
+  // took to get there.
+  const timer = setInterval(() => {
+    if (esl.state.apiCommands.filter((c) => c === 'show calls count').length >= 2) esl.state.calls = 0;
+  }, 20);
   const apply = await runCli(['apply', '--root', root, '--yes', '--when-idle', '--idle-timeout', '20']);
-  clearTimeout(timer);
+  clearInterval(timer);
   assert.equal(apply.code, 0, apply.stderr);
   assert.match(apply.stdout, /ran {7}fs_cli -x 'sofia profile external restart'\s+ran once no call was up \(after \d+s\)\n/);
   assert.deepEqual(esl.state.profileActions, [{ profile: 'external', action: 'restart' }]);

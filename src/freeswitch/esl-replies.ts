@@ -54,7 +54,8 @@ export function judgeEslReply(command: string, reply: string): ReplyVerdict {
 }
 
 function unexpected(text: string): ReplyVerdict {
-  const line = text.split('\n').find((l) => l.trim() !== '')?.trim() ?? '(nothing)';
+  // "Reload XML [Success]" only says the XML was read; the line after it is the answer.
+  const line = text.split('\n').find((l) => l.trim() !== '' && !/^Reload XML \[/.test(l))?.trim() ?? (text || '(nothing)');
   if (line.startsWith('-ERR')) return { ok: false, problem: `FreeSWITCH answered "${line}"` };
   return { ok: false, problem: `unexpected answer from FreeSWITCH: "${line.slice(0, 120)}"` };
 }

@@ -214,14 +214,15 @@ describe('restart policy for the external profile (it drops every web-audio user
     const e = await emulator();
     e.state.calls = 2;
     let callsWhenRestarted: number | null = null;
-    const timer = setTimeout(() => (e.state.calls = 0), 150);
+    let updates = 0;
     const report = await run(await treeAt(e.port), restart(), {
       whenIdle: true,
       idleTimeoutMs: 5000,
-      progress: { update: () => undefined, done: () => (callsWhenRestarted = e.state.calls) },
+      // The calls end while it waits: after it has said twice that it is waiting.
+      progress: { update: () => (++updates === 2 ? (e.state.calls = 0) : undefined), done: () => (callsWhenRestarted = e.state.calls) },
     });
-    clearTimeout(timer);
     assert.equal(report.outcomes[0]?.status, 'ran');
+    assert.equal(updates, 2);
     assert.match(report.outcomes[0]?.detail ?? '', /^(no call was up|ran once no call was up \(after \d+s\))$/);
     assert.equal(callsWhenRestarted, 0);
     assert.deepEqual(e.state.profileActions, [{ profile: 'external', action: 'restart' }]);
