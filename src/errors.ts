@@ -10,6 +10,7 @@ export type ErrorKind =
   | 'journal'
   | 'twilio'
   | 'esl'
+  | 'bbb-api'
   | 'usage';
 
 export class BbbTwilioError extends Error {
