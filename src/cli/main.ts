@@ -109,6 +109,18 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     });
 
   program
+    .command('doctor')
+    .description('check the whole dial-in chain on this server: config, files, FreeSWITCH, firewall, BBB API, Twilio')
+    .option('--root <dir>', ROOT_HELP)
+    .option('--config <file>', CONFIG_HELP)
+    .option('--json', 'machine-readable results (stable check ids)')
+    .option('--offline', 'do not ask Twilio\'s API')
+    .action(async (opts) => {
+      const { runDoctorCommand } = await import('./doctor-command.js');
+      await run(() => runDoctorCommand(opts, io))();
+    });
+
+  program
     .command('demo')
     .description('the whole story on a built-in sandbox BBB 3.0 server in a temp dir: plan, apply, plan, rollback')
     .option('--keep', 'keep the sandbox directory afterwards')

@@ -7,10 +7,13 @@ export type EslFailureReason = 'refused' | 'auth' | 'timeout' | 'protocol';
 
 export class EslError extends BbbTwilioError {
   readonly reason: EslFailureReason;
+  /** True when the TCP connection itself failed: nothing listens there (as opposed to a server that refused us). */
+  readonly nothingListens: boolean;
 
-  constructor(reason: EslFailureReason, message: string, hint?: string) {
+  constructor(reason: EslFailureReason, message: string, hint?: string, opts: { nothingListens?: boolean } = {}) {
     super('esl', message, hint);
     this.reason = reason;
+    this.nothingListens = opts.nothingListens ?? false;
   }
 }
 
@@ -27,6 +30,7 @@ export function eslRefused(target: string, cause: string): EslError {
     'refused',
     `cannot reach FreeSWITCH's event socket at ${target}: ${cause}`,
     `is FreeSWITCH running? (systemctl status freeswitch); it listens on the listen-ip and listen-port of ${CONFIG_FILE}`,
+    { nothingListens: true },
   );
 }
 

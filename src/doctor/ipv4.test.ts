@@ -1,0 +1,25 @@
+import assert from 'node:assert/strict';
+import test from 'node:test';
+import { isPrivateIpv4, parseIpv4Range, rangeContains } from './ipv4.js';
+
+test('a /30 of Twilio contains its own addresses and is contained in a wider rule, not the reverse', () => {
+  const twilio = parseIpv4Range('54.172.60.0/30');
+  const wide = parseIpv4Range('54.172.0.0/16');
+  const one = parseIpv4Range('54.172.60.3');
+  assert.ok(twilio && wide && one);
+  assert.ok(rangeContains(twilio, one));
+  assert.ok(rangeContains(wide, twilio));
+  assert.ok(!rangeContains(twilio, wide));
+  const next = parseIpv4Range('54.172.60.4');
+  assert.ok(next && !rangeContains(twilio, next));
+  assert.deepEqual(parseIpv4Range('0.0.0.0/0'), { first: 0, last: 2 ** 32 - 1 });
+});
+
+test('IPv6, names and out-of-range octets are not IPv4 ranges', () => {
+  for (const bad of ['::/0', 'any', '256.1.1.1', '1.2.3.4/33', '']) assert.equal(parseIpv4Range(bad), null, bad);
+});
+
+test('private, carrier-grade NAT, loopback and link-local addresses are private; documentation and public ones are not', () => {
+  for (const ip of ['10.0.3.66', '172.20.1.1', '192.168.1.10', '100.64.0.1', '127.0.0.1', '169.254.1.1']) assert.ok(isPrivateIpv4(ip), ip);
+  for (const ip of ['203.0.113.10', '54.172.60.1', '172.32.0.1', '8.8.8.8']) assert.ok(!isPrivateIpv4(ip), ip);
+});
