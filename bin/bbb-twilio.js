@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Runs the compiled CLI (built by `npm ci` / `npm run build` through the prepare script).
-import { main } from '../dist/cli/main.js';
+// Runs the bundled CLI (dist/bundle, built by `npm ci` / `npm run build` through the prepare script).
+import { main } from '../dist/bundle/bbb-twilio.js';
 
 main(process.argv).then((code) => {
   process.exitCode = code;
