@@ -26,6 +26,23 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   const run = (fn: () => Promise<number>) => async () => setExit(await fn());
 
   program
+    .command('init')
+    .description('first run: detect what it can, ask the rest (or take the flags), write the config (mode 0600), show the plan')
+    .option('--root <dir>', ROOT_HELP)
+    .option('--config <file>', CONFIG_HELP)
+    .option('--public-ip <ip>', "the server's public IPv4 address (Twilio sends calls there)")
+    .addOption(new Option('--number <e164>', 'a Twilio number of the account to dial in with (repeatable)').argParser(collect))
+    .option('--profile <mode>', 'dedicated (own SIP profile on 5080, recommended) or external (BBB\'s external profile)')
+    .option('--account-sid <sid>', 'the Twilio Account SID (AC...); the auth token comes from TWILIO_AUTH_TOKEN or a prompt')
+    .option('--store-token', 'store the auth token in the config file (mode 0600); default: not stored')
+    .option('--overwrite', 'replace an existing config file (otherwise init asks, or refuses with --non-interactive)')
+    .option('--non-interactive', 'ask nothing: every answer from the flags and TWILIO_AUTH_TOKEN; a missing one is an error')
+    .action(async (opts) => {
+      const { runInit } = await import('./init-command.js');
+      await run(() => runInit(opts, io))();
+    });
+
+  program
     .command('plan')
     .description('show what apply would change: file diffs, firewall rules, service actions and their impact')
     .option('--root <dir>', ROOT_HELP)

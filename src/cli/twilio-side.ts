@@ -47,13 +47,17 @@ export function selectSides(only: string | undefined, config: Config, env: NodeJ
     }
     return { sides: ['host'], notes };
   }
-  const twilio = createTwilioAccess({
+  return { sides: wanted, twilio: twilioAccessFor(accountSid, authToken, env), notes };
+}
+
+/** The account with where its requests go (BBB_TWILIO_API_URL) and their timeout (BBB_TWILIO_API_TIMEOUT_MS). */
+export function twilioAccessFor(accountSid: string, authToken: string, env: NodeJS.ProcessEnv): TwilioAccess {
+  return createTwilioAccess({
     accountSid,
     authToken,
     ...(env.BBB_TWILIO_API_URL ? { apiUrl: env.BBB_TWILIO_API_URL } : {}),
     ...timeout(env),
   });
-  return { sides: wanted, twilio, notes };
 }
 
 /** BBB_TWILIO_API_TIMEOUT_MS: per-request timeout for slow links (the SDK's default is 30 s). */

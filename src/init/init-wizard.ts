@@ -1,0 +1,163 @@
+// `bbb-twilio init`: what it detects on the server, what it asks (each question also a flag), and the checks
+// on the answers. Interactive or not, the same questions in the same order; only how they are answered differs.
+
+import { parsePhoneNumberWithError } from 'libphonenumber-js/max';
+import { isIpv4 } from '../config/schema.js';
+import { TwilioError } from '../twilio/twilio-error.js';
+import type { ServerFacts } from '../host/detect-facts.js';
+import type { TwilioAccess } from '../twilio/twilio-access.js';
+import { type IncomingNumberView, listIncomingNumbers } from '../twilio/resources/account-reads.js';
+import { currentDestination } from '../twilio/resources/phone-numbers.js';
+import { UsageError } from '../errors.js';
+import type { Ask } from './ask.js';
+import type { AddressCandidate } from './detect-public-ip.js';
+import { isPublicIpv4 } from './detect-public-ip.js';
+import type { InitAnswers } from './render-init-config.js';
+
+export interface InitFlags {
+  publicIp?: string;
+  number?: string[];
+  profile?: string;
+  accountSid?: string;
+  storeToken?: boolean;
+}
+
+export interface WizardContext {
+  ask: Ask;
+  flags: InitFlags;
+  facts: ServerFacts;
+  candidates: AddressCandidate[];
+  /** TWILIO_AUTH_TOKEN, when set. */
+  envToken: string | undefined;
+  /** The account to list numbers from, once SID and token are known. */
+  account: (accountSid: string, authToken: string) => TwilioAccess;
+  configFile: string;
+}
+
+const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
+
+function checkPublicIp(value: string): string | undefined {
+  if (!isIpv4(value)) return `"${value}" is not an IPv4 address (like 203.0.113.10)`;
+  if (!isPublicIpv4(value)) return `${value} is a private or reserved address: Twilio cannot reach it; give the server's public address`;
+  return undefined;
+}
+
+const checkAccountSid = (value: string): string | undefined =>
+  ACCOUNT_SID.test(value) ? undefined : 'an Account SID is AC followed by 32 hex digits (Twilio Console, Account Info)';
+
+/** A flag's value, checked like the question's answer would be. */
+function flagged<T extends string>(flag: string, value: string | undefined, check: (v: string) => string | undefined): T | undefined {
+  if (value === undefined) return undefined;
+  const problem = check(value);
+  if (problem !== undefined) throw new UsageError(`${flag}: ${problem}`, `fix ${flag}, or leave it out to be asked`);
+  return value as T;
+}
+
+/** The answers, and the auth token (needed for the plan that ends the wizard even when it is not stored). */
+export async function collectAnswers(ctx: WizardContext): Promise<{ answers: InitAnswers; authToken: string }> {
+  const { ask, flags, facts, candidates } = ctx;
+  ask.note(detectedSummary(facts, candidates), 'Detected on this server');
+
+  const publicIp =
+    flagged<string>('--public-ip', flags.publicIp, checkPublicIp) ??
+    (await ask.text({
+      message: "The server's public IPv4 address (Twilio sends calls there)",
+      flag: '--public-ip',
+      ...(candidates[0] === undefined ? {} : { initial: candidates[0].address }),
+      validate: checkPublicIp,
+    }));
+
+  const accountSid =
+    flagged<string>('--account-sid', flags.accountSid, checkAccountSid) ??
+    (await ask.text({ message: 'Twilio Account SID (Console > Account Info)', flag: '--account-sid', validate: checkAccountSid }));
+
+  let authToken = ctx.envToken;
+  if (authToken === undefined || authToken === '') {
+    authToken = await ask.secret({
+      message: 'Twilio auth token (Console > Account Info; shown as dots)',
+      flag: 'TWILIO_AUTH_TOKEN',
+      hint: 'set TWILIO_AUTH_TOKEN in the environment (the token is never a flag: flags end up in shell history)',
+      validate: (v) => (v === '' ? 'the auth token is needed to list your numbers and to set up the trunk' : undefined),
+    });
+  } else {
+    ask.info('Using the auth token from TWILIO_AUTH_TOKEN.');
+  }
+
+  const access = ctx.account(accountSid, authToken);
+  const owned = await ask.step('Reading the phone numbers of the Twilio account', 'Read the phone numbers of the Twilio account', () => listIncomingNumbers(access));
+  if (owned.length === 0) {
+    throw new TwilioError(`Twilio account ${accountSid} has no phone numbers`, {
+      failure: 'number',
+      hint: 'buy one in the Twilio Console > Phone Numbers (a trial account may have one), then run init again',
+    });
+  }
+  const numbers = flags.number?.length ? flagNumbers(flags.number, owned, accountSid) : await pickNumbers(ask, owned);
+
+  const profile =
+    flagged<'dedicated' | 'external'>('--profile', flags.profile, (v) => (v === 'dedicated' || v === 'external' ? undefined : 'is dedicated or external')) ??
+    (await ask.select<'dedicated' | 'external'>({
+      message: 'How should FreeSWITCH receive the calls?',
+      flag: '--profile',
+      initial: 'dedicated',
+      choices: [
+        { value: 'dedicated', label: 'dedicated profile on port 5080 (recommended)', hint: "nothing of BBB's is edited; no call is dropped" },
+        { value: 'external', label: `BBB's external profile on port ${facts.externalSipPort}`, hint: 'applying restarts it, which drops web audio' },
+      ],
+    }));
+
+  const storeToken =
+    flags.storeToken ??
+    (ask.interactive
+      ? await ask.confirm({
+          message: `Store the auth token in ${ctx.configFile} (mode 0600)? Otherwise set TWILIO_AUTH_TOKEN whenever you run bbb-twilio`,
+          flag: '--store-token',
+          initial: false,
+        })
+      : false);
+
+  return { answers: { publicIp, numbers, profile, accountSid, ...(storeToken ? { authToken } : {}) }, authToken };
+}
+
+function detectedSummary(facts: ServerFacts, candidates: AddressCandidate[]): string {
+  return [
+    `BigBlueButton ${facts.bbbVersion ?? '(version unknown)'}`,
+    `PIN length ${facts.pinLength.value} (${facts.pinLength.source})`,
+    `firewall: ${facts.ufwInstalled ? 'ufw installed' : 'no ufw: open the SIP port to Twilio yourself'}`,
+    `public address: ${candidates.length === 0 ? 'none found (vars.xml and, on the server itself, its interfaces have no public IPv4)' : candidates.map((c) => `${c.address} (${c.source})`).join(', ')}`,
+  ].join('\n');
+}
+
+function flagNumbers(values: string[], owned: IncomingNumberView[], accountSid: string): string[] {
+  return values.map((value) => {
+    let e164: string;
+    try {
+      const parsed = parsePhoneNumberWithError(value);
+      if (!parsed.isValid()) throw new Error('invalid');
+      e164 = parsed.number;
+    } catch {
+      throw new UsageError(`--number: "${value}" is not a phone number in international format`, 'write it with its country code, like +16135550142');
+    }
+    if (!owned.some((n) => n.phoneNumber === e164)) {
+      throw new TwilioError(`--number: ${e164} is not a phone number of Twilio account ${accountSid}`, {
+        failure: 'number',
+        hint: `the account has ${owned.map((n) => n.phoneNumber).join(', ')}`,
+      });
+    }
+    return e164;
+  });
+}
+
+async function pickNumbers(ask: Ask, owned: IncomingNumberView[]): Promise<string[]> {
+  // Where each number's calls go today is part of its label (a hint shows only on the focused line).
+  const choices = owned.map((n) => {
+    const elsewhere = currentDestination(n, undefined);
+    const name = n.friendlyName && n.friendlyName !== n.phoneNumber ? `  ${n.friendlyName}` : '';
+    return { value: n.phoneNumber, label: `${n.phoneNumber}${name}  (${elsewhere === undefined ? 'free' : `now goes to ${elsewhere}`})` };
+  });
+  return ask.multiselect({
+    message: 'Which numbers should dial into meetings? (space selects, enter confirms)',
+    flag: '--number',
+    choices,
+    initial: owned.filter((n) => currentDestination(n, undefined) === undefined).map((n) => n.phoneNumber),
+  });
+}
