@@ -36,7 +36,7 @@ export async function runDoctor(ctx: DoctorContext, onResult?: (result: CheckRes
     try {
       result = await item.run(ctx, c);
     } catch (err) {
-      result = c.fail(messageOf(err), hintOf(err, 'run bbb-twilio doctor --debug and report the output'));
+      result = c.fail(messageOf(err), hintOf(err, 'this check could not run: a bug in bbb-twilio, please report it with this output'));
     }
     checks.push(result);
     onResult?.(result);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { closedPort } from '../emulators/esl-emulator.js';
+import { closedPort, startEslEmulator } from '../emulators/esl-emulator.js';
 import { pointTreeAtBbb, pointTreeAtEsl } from '../support/freeswitch-tree.js';
 import { BASE_CONFIG, CONF, copyFixture, runCli, writeConfig } from '../support/tree.js';
 import { TWILIO_CONFIG, healthyServer, procNetUdp, statusOf, type HealthyServer } from './healthy-server.js';
@@ -177,5 +177,36 @@ describe('public-ip-local and dial-number-shown', () => {
     const { json } = await s.doctorJson('--offline');
     assert.equal(statusOf(json, 'dial-number-shown').status, 'warn');
     assert.match(statusOf(json, 'dial-number-shown').finding, /not the PIN \(%%CONFNUM%%\)/);
+  });
+});
+
+describe('external mode', () => {
+  test('sip-profile-running checks the external profile on its vars.xml port, and its fix waits for idle', async () => {
+    const esl = await startEslEmulator({ password: 'SandboxSecret42' });
+    try {
+      const root = await copyFixture('bbb-3.0');
+      await writeConfig(root, BASE_CONFIG + 'sip:\n  profile: external\n');
+      assert.equal((await runCli(['apply', '--root', root, '--yes', '--no-reload'])).code, 0);
+      await pointTreeAtEsl(root, esl.port);
+      await pointTreeAtBbb(root, `http://127.0.0.1:${await closedPort()}`);
+      const doctor = async () => statusOf(JSON.parse((await runCli(['doctor', '--root', root, '--json'])).stdout) as Parameters<typeof statusOf>[0], 'sip-profile-running');
+      assert.deepEqual(await doctor(), {
+        id: 'sip-profile-running',
+        title: 'the SIP profile Twilio calls is running with the public IP',
+        status: 'ok',
+        finding: '"external" is RUNNING on port 5060 with external address 203.0.113.10 (0 calls on it now)',
+        fix: '',
+      });
+      const external = esl.state.profiles[0];
+      assert.ok(external);
+      external.extSipIp = '10.0.3.66';
+      external.extRtpIp = '10.0.3.66';
+      const wrong = await doctor();
+      assert.equal(wrong.status, 'fail');
+      assert.equal(wrong.finding, 'the "external" profile advertises Ext-SIP-IP 10.0.3.66 and Ext-RTP-IP 10.0.3.66, not the public IP 203.0.113.10: Twilio would send replies or audio elsewhere');
+      assert.equal(wrong.fix, 'run bbb-twilio apply --when-idle (restarts the external profile once no call is up)');
+    } finally {
+      await esl.close();
+    }
   });
 });
