@@ -47,5 +47,8 @@ async function undoEntry(host: Host, entry: JournalEntry): Promise<void> {
       if (result.code !== 0) throw new Error(`${entry.undoArgv.join(' ')} failed: ${result.stderr.trim() || `exit ${result.code}`}`);
       return;
     }
+    case 'twilio':
+      // Forward only: the next apply adopts what was created, `uninstall --twilio` removes it (see journal.ts).
+      return;
   }
 }

@@ -41,6 +41,9 @@ export async function runRollback(opts: RollbackOptions, io: CliIo): Promise<num
       for (const e of j.entries) {
         if (e.type === 'file' && !e.path.endsWith('/state.json')) io.stdout.write(c.dim(`    ${e.backup ? 'restore' : 'remove '} ${e.path}\n`));
         if (e.type === 'command') io.stdout.write(c.dim(`    run     ${e.undoArgv.join(' ')}\n`));
+        if (e.type === 'twilio' && e.status === 'done') {
+          io.stdout.write(c.dim(`    keep    ${e.kind} twilio ${e.twilioKind.replace(/-/g, ' ')} "${e.name}" (not rolled back; uninstall --twilio removes it)\n`));
+        }
       }
     }
     for (const f of plan.drifted) io.stdout.write(c.yellow(`  ! ${f} changed since it was written${opts.force ? ' (--force: restoring anyway)' : ''}\n`));
