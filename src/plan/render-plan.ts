@@ -125,7 +125,7 @@ export function renderPlanText(plan: Plan, facts: ServerFacts, opts: RenderOptio
       out.push(`  ${formatCommand(a.argv).padEnd(width)}  ${paint(impact)}`);
     }
     if (plan.actions.some((a) => a.requiresConsent)) {
-      out.push(c.yellow('  The external-profile restart waits for you: apply --restart-now runs it, or run it when the server is idle.'));
+      out.push(c.yellow('  The external-profile restart waits for you: apply --when-idle runs it once no call is up, --restart-now at once.'));
     }
     out.push('');
   }
