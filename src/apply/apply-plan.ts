@@ -97,6 +97,7 @@ export async function applyPlan(host: Host, plan: Plan, state: State, opts: Appl
       }
     }
     if (opts.shouldStop?.()) throw new InterruptedError();
+    await removeEmptiedDirs(host, journal, next);
     if (opts.command === 'uninstall' && (opts.sides ?? ['host']).includes('host')) {
       next.files = {};
       next.originals = {};
@@ -114,8 +115,25 @@ export async function applyPlan(host: Host, plan: Plan, state: State, opts: Appl
   }
 }
 
+/** Directories we created and emptied again (a removed gateway, an uninstall) go too, deepest first. */
+async function removeEmptiedDirs(host: Host, journal: Journal, next: State): Promise<void> {
+  for (const dir of [...next.dirs].sort((a, b) => b.split('/').length - a.split('/').length)) {
+    const entries = await host.listDir(dir);
+    if (entries !== null && entries.length > 0) continue;
+    if (entries !== null) {
+      await journal.registerDirRemoved(dir, (await host.lstat(dir))?.mode ?? 0o755);
+      await host.removeEmptyDir(dir);
+    }
+    next.dirs = next.dirs.filter((d) => d !== dir);
+  }
+}
+
 async function applyFileChange(host: Host, journal: Journal, change: FileChange, next: State): Promise<void> {
+  const firstNew = journal.record.entries.length;
   const entry = await journal.registerFile(change.path, change.resource, change.needs);
+  for (const e of journal.record.entries.slice(firstNew)) {
+    if (e.type === 'dir' && !next.dirs.includes(e.path)) next.dirs.push(e.path);
+  }
   if (change.after === null) {
     await host.removeFile(change.path);
     delete next.files[change.path];

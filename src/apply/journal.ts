@@ -26,6 +26,8 @@ export type JournalEntry =
       afterSha256?: string | null;
     }
   | { type: 'dir'; path: string }
+  /** An empty directory that bbb-twilio had created, removed again (undo: create it). */
+  | { type: 'dir-removed'; path: string; mode: number }
   | { type: 'command'; argv: string[]; undoArgv: string[]; recorded: boolean }
   | TwilioJournalEntry;
 
@@ -127,6 +129,11 @@ export class Journal {
     this.record.entries.push(entry);
     await this.save();
     return entry;
+  }
+
+  async registerDirRemoved(dirPath: string, mode: number): Promise<void> {
+    this.record.entries.push({ type: 'dir-removed', path: dirPath, mode });
+    await this.save();
   }
 
   async registerCommand(argv: string[], undoArgv: string[], recorded: boolean): Promise<void> {

@@ -17,12 +17,14 @@ export interface State {
    * its Twilio SIP credential, so a plan can tell whether the configured secret changed.
    */
   secretHashes: Record<string, string>;
+  /** Directories bbb-twilio created (e.g. sip_profiles/external/): removed again once they are empty. */
+  dirs: string[];
 }
 
 export const STATE_FILE = path.posix.join(STATE_DIR, 'state.json');
 
 export function emptyState(): State {
-  return { version: 1, files: {}, originals: {}, secretHashes: {} };
+  return { version: 1, files: {}, originals: {}, secretHashes: {}, dirs: [] };
 }
 
 export async function readState(host: Host): Promise<State> {
@@ -33,7 +35,7 @@ export async function readState(host: Host): Promise<State> {
     if (data.version !== 1 || typeof data.files !== 'object' || typeof data.originals !== 'object') {
       throw new Error('unknown layout');
     }
-    return { version: 1, files: data.files ?? {}, originals: data.originals ?? {}, secretHashes: data.secretHashes ?? {} };
+    return { version: 1, files: data.files ?? {}, originals: data.originals ?? {}, secretHashes: data.secretHashes ?? {}, dirs: data.dirs ?? [] };
   } catch (err) {
     throw new JournalError(
       `${STATE_FILE}: unreadable state (${(err as Error).message})`,

@@ -42,6 +42,9 @@ async function undoEntry(host: Host, entry: JournalEntry): Promise<void> {
     case 'dir':
       await host.removeEmptyDir(entry.path);
       return;
+    case 'dir-removed':
+      await host.makeDir(entry.path, entry.mode);
+      return;
     case 'command': {
       const result = await host.run(entry.undoArgv);
       if (result.code !== 0) throw new Error(`${entry.undoArgv.join(' ')} failed: ${result.stderr.trim() || `exit ${result.code}`}`);
