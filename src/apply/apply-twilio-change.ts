@@ -3,6 +3,8 @@
 // done in the account (listed in the error), and the next apply adopts it by name and finishes.
 
 import { HostError } from '../errors.js';
+import { maskSecrets } from '../plan/mask-secrets.js';
+import { TwilioError } from '../twilio/twilio-error.js';
 import type { TwilioChange } from '../plan/change.js';
 import { twilioHeading } from '../plan/render-twilio-change.js';
 import type { TwilioAccess } from '../twilio/twilio-access.js';
@@ -35,7 +37,12 @@ export async function applyTwilioChange(
     name: change.name,
     sid: change.sid,
   });
-  const sid = await executeTwilioOperation(access, change.operation, created);
+  let sid: string | null;
+  try {
+    sid = await executeTwilioOperation(access, change.operation, created);
+  } catch (err) {
+    throw withoutSecrets(err, change.secrets);
+  }
   entry.sid = sid ?? change.sid;
   entry.status = 'done';
   await journal.save();
@@ -49,4 +56,19 @@ export async function applyTwilioChange(
   } else {
     next.secretHashes[remember.key] = remember.hash;
   }
+}
+
+/** Twilio's answer to a call that carried a secret must not repeat it in an error message. */
+function withoutSecrets(err: unknown, secrets: readonly string[]): unknown {
+  if (!(err instanceof TwilioError) || secrets.length === 0) return err;
+  const message = maskSecrets(err.message, secrets);
+  const hint = err.hint === undefined ? undefined : maskSecrets(err.hint, secrets);
+  if (message === err.message && hint === err.hint) return err;
+  return new TwilioError(message, {
+    failure: err.failure,
+    ...(err.code === undefined ? {} : { code: err.code }),
+    ...(err.status === undefined ? {} : { status: err.status }),
+    ...(err.moreInfo === undefined ? {} : { moreInfo: err.moreInfo }),
+    ...(hint === undefined ? {} : { hint }),
+  });
 }

@@ -143,3 +143,22 @@ test('the auth token and the dial-out password appear in no output, JSON plan, j
   }
   assert.match(everything, /"operation": \{\s+"op": "update-credential",[\s\S]*?"password": "\*{8}"/);
 });
+
+test('Twilio repeating a password in its error answer does not put it in the error line', async () => {
+  const sandbox = await sandboxed();
+  const root = await configuredTree(twilioConfig(TERMINATION_BLOCK + `    password: ${JSON.stringify(TERMINATION_PASSWORD)}\n`));
+  sandbox.emulator.failNext(/\/Credentials\.json$/, { status: 400, code: 21601, message: `Password ${TERMINATION_PASSWORD} is not allowed` });
+  const run = await sandbox.cli(['apply', '--root', root, '--yes', '--only', 'twilio']);
+  assertOneLineFailure(run, /Could not create the SIP credential: Twilio rejected the request: Password \*{8} is not allowed \[Twilio error 21601, HTTP 400\]/, /./);
+  assert.ok(!run.stderr.includes(TERMINATION_PASSWORD));
+});
+
+test('two trunks carrying bbb-twilio\'s name: a conflict naming both, and nothing changed', async () => {
+  const sandbox = await sandboxed();
+  const a = sandbox.emulator.state.addTrunk({ friendlyName: 'bbb-twilio' });
+  const b = sandbox.emulator.state.addTrunk({ friendlyName: 'bbb-twilio' });
+  const root = await configuredTree();
+  const run = await sandbox.cli(['apply', '--root', root, '--yes']);
+  assertOneLineFailure(run, new RegExp(`the Twilio account has 2 Elastic SIP trunks named "bbb-twilio" \\(${a}, ${b}\\); nothing was changed`), /rename the extra ones|twilio\.trunkName/);
+  assert.equal(sandbox.emulator.requests.filter((r) => r.method !== 'GET').length, 0);
+});
