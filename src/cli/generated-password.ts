@@ -3,6 +3,7 @@
 
 import pc from 'picocolors';
 import type { Config } from '../config/schema.js';
+import type { PlanWarning } from '../plan/change.js';
 import { type CliIo, useColor } from './io.js';
 
 export async function storeGeneratedPassword(config: Config, io: CliIo): Promise<Config> {
@@ -19,4 +20,16 @@ export async function storeGeneratedPassword(config: Config, io: CliIo): Promise
     ),
   );
   return { ...config, twilio: { ...config.twilio, termination: { ...termination, passwordGenerated: false } } };
+}
+
+/** plan, when twilio.termination has no password: what apply will do about it. */
+export function generatedPasswordNotes(config: Config): PlanWarning[] {
+  if (config.twilio.termination?.passwordGenerated !== true) return [];
+  return [
+    {
+      level: 'note',
+      message: `twilio.termination.password is not set: apply generates one (Twilio's rules) and stores it in ${config.file}`,
+      hint: 'or set it yourself, or set BBB_TWILIO_TERMINATION_PASSWORD',
+    },
+  ];
 }

@@ -7,6 +7,7 @@ import { renderPlanJson, renderPlanText } from '../plan/render-plan.js';
 import { firewallBackend } from '../resources/firewall.js';
 import type { PlanContext } from '../resources/resource.js';
 import { loadConfig, openHost, useColor, type CliIo } from './io.js';
+import { generatedPasswordNotes } from './generated-password.js';
 import { describeTwilioTarget, selectSides } from './twilio-side.js';
 
 export interface PlanOptions {
@@ -45,7 +46,7 @@ export async function runPlan(opts: PlanOptions, io: CliIo): Promise<number> {
     sides: side.sides,
     ...(side.twilio === undefined ? {} : { twilio: side.twilio }),
     forceNumbers: Boolean(opts.forceNumbers),
-    notes: side.notes,
+    notes: [...side.notes, ...generatedPasswordNotes(config)],
   });
   if (opts.json) {
     const twilio = {

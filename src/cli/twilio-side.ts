@@ -12,7 +12,7 @@ import { type TwilioAccess, createTwilioAccess } from '../twilio/twilio-access.j
 export interface SideSelection {
   sides: Side[];
   twilio?: TwilioAccess;
-  /** Said in the plan: why the Twilio side was left out, a password that apply will generate. */
+  /** Said in the plan: why the Twilio side was left out. */
   notes: PlanWarning[];
 }
 
@@ -28,13 +28,6 @@ export function selectSides(only: string | undefined, config: Config, env: NodeJ
   }
   const { accountSid, authToken } = config.twilio;
   const notes: PlanWarning[] = [];
-  if (config.twilio.termination?.passwordGenerated) {
-    notes.push({
-      level: 'note',
-      message: `twilio.termination.password is not set: apply generates one (Twilio's rules) and stores it in ${config.file}`,
-      hint: 'or set it yourself, or set BBB_TWILIO_TERMINATION_PASSWORD',
-    });
-  }
   const wanted: Side[] = only !== undefined ? [only] : (defaultSides ?? ['host', 'twilio']);
   if (!wanted.includes('twilio')) return { sides: wanted, notes };
   if (accountSid === undefined || authToken === undefined) {
