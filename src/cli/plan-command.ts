@@ -28,12 +28,15 @@ export function planHeader(host: Host, config: Config, facts: ServerFacts, ctx: 
     config.sip.profile === 'dedicated'
       ? `dedicated profile on port ${config.sip.port}`
       : `external profile on port ${facts.externalSipPort}`;
-  const pin = `${ctx.pinLength}-digit PIN${config.dialin.pinLength === undefined ? ` (${facts.pinLength.source})` : ' (config)'}`;
+  // "from bbb-web.properties" is enough here; the full path is in plan --json.
+  const pinSource = facts.pinLength.source.split(' ')[0]?.split('/').pop() ?? facts.pinLength.source;
+  const pin = `${ctx.pinLength}-digit PIN (${config.dialin.pinLength === undefined ? `from ${pinSource}` : 'config'})`;
   const twilio = describeTwilioTarget(ctx.twilio);
   return [
     c.bold(`bbb-twilio plan for ${host.root === '/' ? 'this server' : host.root}`),
     c.dim(`  ${bbb} · FreeSWITCH conf ${facts.confDir} · ${mode} · ${pin} · firewall ${firewallBackend(ctx)}`),
     ...(twilio === undefined ? [] : [twilio.sandbox ? c.bold(c.yellow(`  !! ${twilio.text}`)) : c.dim(`  ${twilio.text}`)]),
+    '',
     '',
   ].join('\n');
 }
