@@ -38,9 +38,13 @@ export async function runRollback(opts: RollbackOptions, io: CliIo): Promise<num
     io.stdout.write(c.bold(`Rolling back ${plan.journals.length} run(s), newest first:\n`));
     for (const j of plan.journals) {
       io.stdout.write(`  ${j.id}  ${j.command}  ${j.summary}\n`);
+      // Firewall undo commands are many and alike: the first two, then a count (all of them are in the journal).
+      const commands = j.entries.filter((e) => e.type === 'command').length;
+      let shown = 0;
       for (const e of j.entries) {
         if (e.type === 'file' && !e.path.endsWith('/state.json')) io.stdout.write(c.dim(`    ${e.backup ? 'restore' : 'remove '} ${e.path}\n`));
-        if (e.type === 'command') io.stdout.write(c.dim(`    run     ${e.undoArgv.join(' ')}\n`));
+        if (e.type === 'command' && ++shown <= 2) io.stdout.write(c.dim(`    run     ${e.undoArgv.join(' ')}\n`));
+        if (e.type === 'command' && shown === 3) io.stdout.write(c.dim(`    run     ... and ${commands - 2} more firewall commands like these\n`));
         if (e.type === 'twilio' && e.status === 'done') {
           io.stdout.write(c.dim(`    keep    ${e.kind} twilio ${e.twilioKind.replace(/-/g, ' ')} "${e.name}" (not rolled back; uninstall --twilio removes it)\n`));
         }
