@@ -133,3 +133,21 @@ test('bbb-web is restarted only when its properties change', async () => {
   assert.match(second.stdout, /ran {7}fs_cli -x reloadxml\n/);
   assert.doesNotMatch(second.stdout, /systemctl restart bbb-web/);
 });
+
+test('a postponed external restart is remembered: a later apply --restart-now runs it although no file changes', async () => {
+  const { root, esl } = await emulatedServer(EXTERNAL);
+  esl.state.calls = 2;
+  const first = await runCli(['apply', '--root', root, '--yes']);
+  assert.equal(first.code, 0, first.stderr);
+  assert.match(first.stdout, /postponed fs_cli -x 'sofia profile external restart'/);
+  assert.deepEqual(esl.state.profileActions, []);
+
+  const later = await runCli(['apply', '--root', root, '--yes', '--restart-now']);
+  assert.equal(later.code, 0, later.stderr);
+  assert.match(later.stdout, /No changes\.[\s\S]*Still to do from an earlier apply:/);
+  assert.deepEqual(esl.state.profileActions, [{ profile: 'external', action: 'restart' }]);
+
+  // Done now: nothing is pending any more.
+  const again = await runCli(['apply', '--root', root, '--yes']);
+  assert.doesNotMatch(again.stdout, /Still to do/);
+});

@@ -5,6 +5,8 @@ import { acquireLock } from '../apply/lock.js';
 import { recoverInterrupted } from '../apply/rollback.js';
 import { renderServiceReport, unfinishedCount } from '../apply/render-services.js';
 import { runServiceActions } from '../apply/run-services.js';
+import { readPendingNeeds, savePendingNeeds } from '../apply/pending-actions.js';
+import { neededActions } from '../plan/service-actions.js';
 import type { Config } from '../config/schema.js';
 import type { Host } from '../host/host.js';
 import { buildPlan } from '../plan/build-plan.js';
@@ -86,8 +88,17 @@ export async function applyWith(
       notes: side.notes,
     });
     io.stdout.write(planHeader(host, config, facts, context, color));
+    // What an earlier apply left undone (a postponed restart, FreeSWITCH unreachable) is done now too.
+    // Only an apply takes them over; an uninstall's own actions replace them (a stale "start" must not win over its "stop").
+    const pending = opts.command === 'apply' ? await readPendingNeeds(host) : [];
+    const actions = neededActions([...plan.changes, { needs: pending }], config.sip.profile);
     if (plan.changes.length === 0) {
       io.stdout.write(c.green('No changes. The server is in the configured state.\n'));
+      if (pending.length === 0) return 0;
+      io.stdout.write(c.bold('\nStill to do from an earlier apply:\n'));
+      const report = await runServiceActions(host, actions, serviceOptions);
+      for (const line of renderServiceReport(report, host, { color })) io.stdout.write(line + '\n');
+      await savePendingNeeds(host, report);
       return 0;
     }
     io.stdout.write(renderPlanText(plan, facts, { color }));
@@ -105,7 +116,8 @@ export async function applyWith(
       sides: side.sides,
       ...(side.twilio === undefined ? {} : { twilio: side.twilio }),
     });
-    const services = await runServiceActions(host, plan.actions, serviceOptions);
+    const services = await runServiceActions(host, actions, serviceOptions);
+    await savePendingNeeds(host, services);
     if (services.outcomes.length > 0) {
       io.stdout.write(c.bold('\nServices:\n'));
       for (const line of renderServiceReport(services, host, { color })) io.stdout.write(line + '\n');

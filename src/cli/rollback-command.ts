@@ -1,4 +1,5 @@
 import pc from 'picocolors';
+import { PENDING_FILE } from '../apply/pending-actions.js';
 import { acquireLock } from '../apply/lock.js';
 import { executeRollback, planRollback, recoverInterrupted, rollbackCandidates } from '../apply/rollback.js';
 import { renderServiceReport } from '../apply/render-services.js';
@@ -56,6 +57,8 @@ export async function runRollback(opts: RollbackOptions, io: CliIo): Promise<num
       return 1;
     }
     const problems = await executeRollback(host, plan, Boolean(opts.force));
+    // What the undone applies left pending no longer applies: the rollback's own actions below replace it.
+    await host.removeFile(PENDING_FILE);
     // The oldest run undone decides which profile is in use afterwards.
     const profile = plan.journals[plan.journals.length - 1]?.profile ?? 'dedicated';
     const services = await runServiceActions(host, neededActions(plan.needs.map((n) => ({ needs: [n] })), profile), serviceOptions);
