@@ -9,7 +9,7 @@ import { HostError } from '../src/errors.js';
 import { DelegatingHost } from '../src/host/delegating-host.js';
 import type { WriteOptions } from '../src/host/host.js';
 import { LocalHost } from '../src/host/local-host.js';
-import { SandboxUfwHost } from '../src/host/sandbox-ufw-host.js';
+import { TreeUfwHost } from '../src/host/tree-ufw-host.js';
 import { buildPlan } from '../src/plan/build-plan.js';
 import { BASE_CONFIG, CONF, copyFixture, diffSnapshots, runCli, snapshotTree, writeConfig } from './support/tree.js';
 
@@ -48,7 +48,7 @@ test('a failing firewall command undoes the files written before it', async () =
   const root = await copyFixture('bbb-3.0');
   await writeConfig(root);
   const before = await snapshotTree(root);
-  class FailingUfw extends SandboxUfwHost {
+  class FailingUfw extends TreeUfwHost {
     override async run(argv: string[]) {
       if (argv[0] === 'ufw' && argv.includes('54.244.51.0/30')) return { code: 1, stdout: '', stderr: 'ERROR: problem running iptables', recorded: false };
       return super.run(argv);
@@ -64,7 +64,7 @@ test('a signal during apply stops it at the next step and undoes what it did', a
   const root = await copyFixture('bbb-3.0');
   await writeConfig(root);
   const before = await snapshotTree(root);
-  const host = new SandboxUfwHost(new LocalHost(root));
+  const host = new TreeUfwHost(new LocalHost(root));
   const config = parseConfig(BASE_CONFIG, 'config.yml');
   const { plan, state } = await buildPlan(host, config);
   let steps = 0;

@@ -10,7 +10,7 @@ import { HostError } from '../src/errors.js';
 import { DelegatingHost } from '../src/host/delegating-host.js';
 import type { Host, WriteOptions } from '../src/host/host.js';
 import { LocalHost } from '../src/host/local-host.js';
-import { SandboxUfwHost } from '../src/host/sandbox-ufw-host.js';
+import { TreeUfwHost } from '../src/host/tree-ufw-host.js';
 import {
   BASE_CONFIG,
   CONF,
@@ -343,7 +343,7 @@ class ReadOnlyPathHost extends DelegatingHost {
 }
 
 function readOnlyAt(serverPath: string): (root: string) => Host {
-  return (root) => new ReadOnlyPathHost(new SandboxUfwHost(new LocalHost(root)), serverPath);
+  return (root) => new ReadOnlyPathHost(new TreeUfwHost(new LocalHost(root)), serverPath);
 }
 
 describe('a read-only target: apply fails, undoes what it had written, and says so', () => {

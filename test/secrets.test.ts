@@ -9,7 +9,7 @@ import { HostError } from '../src/errors.js';
 import { DelegatingHost } from '../src/host/delegating-host.js';
 import type { Host, WriteOptions } from '../src/host/host.js';
 import { LocalHost } from '../src/host/local-host.js';
-import { SandboxUfwHost } from '../src/host/sandbox-ufw-host.js';
+import { TreeUfwHost } from '../src/host/tree-ufw-host.js';
 import { BASE_CONFIG, CONF, copyFixture, runCli, writeConfig, type CliRun } from './support/tree.js';
 
 const FILE_PASSWORD = 'FilePassw0rd-5f1c';
@@ -159,7 +159,7 @@ describe('a failed apply does not show the secret it was writing', () => {
     const root = await copyFixture('bbb-3.0');
     await writeConfig(root, BASE_CONFIG + TERMINATION + `    password: ${FILE_PASSWORD}\n`);
     const run = await runCli(['apply', '--yes', '--root', root, '--debug'], {
-      makeHost: (r) => new FailingWriteHost(new SandboxUfwHost(new LocalHost(r)), `${CONF}/dialplan/bbb-twilio.xml`),
+      makeHost: (r) => new FailingWriteHost(new TreeUfwHost(new LocalHost(r)), `${CONF}/dialplan/bbb-twilio.xml`),
     });
     assert.equal(run.code, 1);
     assert.match(run.stderr, /undone/);

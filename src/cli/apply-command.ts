@@ -8,7 +8,7 @@ import { runServiceActions } from '../apply/run-services.js';
 import { readPendingNeeds, savePendingNeeds } from '../apply/pending-actions.js';
 import { neededActions } from '../plan/service-actions.js';
 import type { Config } from '../config/schema.js';
-import type { Host } from '../host/host.js';
+import { formatCommand, type Host } from '../host/host.js';
 import { buildPlan } from '../plan/build-plan.js';
 import { renderPlanText, summaryLine } from '../plan/render-plan.js';
 import { loadConfig, openHost, useColor, type CliIo } from './io.js';
@@ -121,6 +121,11 @@ export async function applyWith(
     if (services.outcomes.length > 0) {
       io.stdout.write(c.bold('\nServices:\n'));
       for (const line of renderServiceReport(services, host, { color })) io.stdout.write(line + '\n');
+    }
+    const firewallRecorded = host.recordedCommands.filter((cmd) => cmd.argv[0] === 'ufw');
+    if (firewallRecorded.length > 0) {
+      io.stdout.write(c.bold(`\nFirewall commands recorded, not run (--root ${host.root} is not /); run them on the server:\n`));
+      for (const cmd of firewallRecorded) io.stdout.write(`    ${formatCommand(cmd.argv)}\n`);
     }
     const failed = unfinishedCount(services);
     const onHost = plan.changes.some((ch) => ch.type !== 'twilio');

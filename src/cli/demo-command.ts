@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pc from 'picocolors';
 import { LocalHost } from '../host/local-host.js';
-import { SandboxUfwHost } from '../host/sandbox-ufw-host.js';
+import { TreeUfwHost } from '../host/tree-ufw-host.js';
 import { useColor, type CliIo } from './io.js';
 
 /** The sandbox Twilio account's SID: AC and 32 hex digits, like a real one. */
@@ -100,7 +100,7 @@ async function walkThrough({ opts, io, c, sandbox, root, configFile, before, twi
   const sandboxIo: CliIo = {
     ...io,
     env: { ...io.env, ...twilioEnv },
-    makeHost: (dir) => new SandboxUfwHost(new LocalHost(dir)),
+    makeHost: (dir) => new TreeUfwHost(new LocalHost(dir)),
   };
   const step = (n: number, title: string, command: string): void => {
     io.stdout.write(`\n${c.bold(c.cyan(`── ${n}. ${title}`))}\n${c.dim(`$ ${command}`)}\n\n`);

@@ -5,6 +5,7 @@ import { ConfigError } from '../errors.js';
 import { DEFAULT_CONFIG_FILE } from '../host/bbb-paths.js';
 import type { Host } from '../host/host.js';
 import { LocalHost } from '../host/local-host.js';
+import { TreeUfwHost } from '../host/tree-ufw-host.js';
 
 /** Streams and environment of one CLI run; tests pass their own. */
 export interface CliIo {
@@ -28,7 +29,9 @@ export function useColor(io: CliIo, stream: 'stdout' | 'stderr' = 'stdout'): boo
 
 export function openHost(io: CliIo, root: string | undefined): Host {
   const dir = path.resolve(root ?? '/');
-  return io.makeHost ? io.makeHost(dir) : new LocalHost(dir);
+  if (io.makeHost) return io.makeHost(dir);
+  // Under another root ufw cannot run: its commands are recorded and their effect mirrored into the tree.
+  return dir === '/' ? new LocalHost(dir) : new TreeUfwHost(new LocalHost(dir));
 }
 
 /** The config file: --config as given, else /etc/bbb-twilio/config.yml under the root. */

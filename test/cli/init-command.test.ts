@@ -8,7 +8,7 @@ import { runInit, type InitOptions } from '../../src/cli/init-command.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { parseConfig } from '../../src/config/load-config.js';
 import { LocalHost } from '../../src/host/local-host.js';
-import { SandboxUfwHost } from '../../src/host/sandbox-ufw-host.js';
+import { TreeUfwHost } from '../../src/host/tree-ufw-host.js';
 import { KEY, PromptDriver } from '../support/prompt-driver.js';
 import { CONF, copyFixture, runCli, writeConfig } from '../support/tree.js';
 import { ACCOUNT_SID, AUTH_TOKEN, NUMBER_CA, NUMBER_UK, type TwilioSandbox, twilioSandbox } from '../support/twilio-account.js';
@@ -40,7 +40,7 @@ function captureIo(env: NodeJS.ProcessEnv): { io: CliIo; out: () => string } {
     stderr: { write: (s: string) => (out += s), isTTY: false },
     stdinIsTTY: false,
     env,
-    makeHost: (root) => new SandboxUfwHost(new LocalHost(root)),
+    makeHost: (root) => new TreeUfwHost(new LocalHost(root)),
   };
   return { io, out: () => out };
 }

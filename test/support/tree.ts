@@ -8,7 +8,7 @@ import type { CliIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import type { Host } from '../../src/host/host.js';
 import { LocalHost } from '../../src/host/local-host.js';
-import { SandboxUfwHost } from '../../src/host/sandbox-ufw-host.js';
+import { TreeUfwHost } from '../../src/host/tree-ufw-host.js';
 
 export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 
@@ -59,7 +59,7 @@ export async function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; ma
     stderr: { write: (s: string) => (stderr += s), isTTY: false },
     stdinIsTTY: false,
     env: opts.env ?? {},
-    makeHost: opts.makeHost ?? ((root) => new SandboxUfwHost(new LocalHost(root))),
+    makeHost: opts.makeHost ?? ((root) => new TreeUfwHost(new LocalHost(root))),
   };
   const code = await main(['node', 'bbb-twilio', ...args], io);
   return { code, stdout, stderr };

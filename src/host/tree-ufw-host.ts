@@ -7,12 +7,15 @@ import { tupleLine } from '../resources/ufw-rules.js';
 import type { FirewallRule } from '../plan/change.js';
 
 /**
- * The demo sandbox's ufw: `ufw allow|delete allow proto P from C to any port N comment X` edits the tree's
- * /etc/ufw/user.rules the way ufw does, so a sandbox run converges like a real server (second plan empty).
+ * ufw under a --root other than /: the command cannot run there, so it is recorded (and printed as a command to run
+ * on the server), and its effect is mirrored into the tree's /etc/ufw/user.rules the way ufw writes it. The tree then
+ * converges like the server will (a second plan is empty) and doctor reads the rules it would find there.
  */
-export class SandboxUfwHost extends DelegatingHost {
+export class TreeUfwHost extends DelegatingHost {
   override async run(argv: string[]): Promise<CommandResult> {
     if (argv[0] !== 'ufw') return this.inner.run(argv);
+    const recorded = await this.inner.run(argv);
+    if (!recorded.recorded) return recorded; // a host that really runs ufw needs no mirror
     const del = argv[1] === 'delete';
     const rule = parseRule(argv.slice(del ? 2 : 1));
     const text = (await readText(this.inner, UFW_USER_RULES)) ?? '### RULES ###\n### END RULES ###\n';
@@ -20,14 +23,14 @@ export class SandboxUfwHost extends DelegatingHost {
     const lines = text.split('\n');
     const at = lines.indexOf(line);
     if (del) {
-      if (at < 0) return { code: 1, stdout: '', stderr: 'Could not delete non-existent rule', recorded: false };
+      if (at < 0) return { code: 1, stdout: '', stderr: 'Could not delete non-existent rule', recorded: true };
       lines.splice(at, 1);
     } else if (at < 0) {
       const end = lines.findIndex((l) => l.startsWith('### END RULES'));
       lines.splice(end < 0 ? lines.length : end, 0, line);
     }
     await this.inner.writeFileAtomic(UFW_USER_RULES, Buffer.from(lines.join('\n')), {});
-    return { code: 0, stdout: del ? 'Rule deleted' : 'Rule added', stderr: '', recorded: false };
+    return { code: 0, stdout: del ? 'Rule deleted' : 'Rule added', stderr: '', recorded: true };
   }
 }
 
