@@ -69,3 +69,15 @@ for (const mode of ['dedicated', 'external'] as const) {
     }
   });
 }
+
+test('the plain CLI under a --root converges with ufw in the tree: recorded rules are mirrored, the second plan is empty', async () => {
+  const { main } = await import('../src/cli/main.js');
+  const root = await copyFixture('bbb-3.0');
+  await writeConfig(root);
+  let out = '';
+  const io = { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (out += s) }, stdinIsTTY: false, env: {} };
+  assert.equal(await main(['node', 'bbb-twilio', 'apply', '--root', root, '--yes', '--no-reload'], io), 0, out);
+  assert.match(out, /Firewall commands recorded, not run .*\n {4}ufw allow proto udp from 54\.172\.60\.0\/30 to any port 5080 comment bbb-twilio\n/);
+  assert.equal(await main(['node', 'bbb-twilio', 'plan', '--root', root, '--detailed-exitcode'], io), 0);
+  assert.match(await fs.readFile(path.join(root, 'etc/ufw/user.rules'), 'utf8'), /allow tcp 5080 0\.0\.0\.0\/0 any 177\.71\.206\.192\/30 in comment=/);
+});
