@@ -125,3 +125,14 @@ test('the text output starts by saying it is a simulation and ends with the outc
   assert.match(lines[0] ?? '', /simulat/i);
   assert.match(lines[lines.length - 1] ?? '', /joined conference 12345@cdquality as "xxx-xxx-0199"/);
 });
+
+test('simulate-call: files that cannot be loaded, or a bad --from-ip, are one error on stderr and exit 1 (stdout stays clean)', async () => {
+  const missing = await runCli(['simulate-call', '--root', '/nonexistent-bbb-root', '--to', '+16135550142', '--json']);
+  assert.equal(missing.code, 1);
+  assert.equal(missing.stdout, '');
+  assert.match(missing.stderr, /^error: .*FreeSWITCH configuration not found\nhint: /);
+  const root = await installed('bbb-3.0');
+  const badIp = await runCli(['simulate-call', '--root', root, '--to', '+16135550142', '--from-ip', '999.1.1.1']);
+  assert.equal(badIp.code, 1);
+  assert.match(badIp.stderr, /^error: --from-ip "999\.1\.1\.1" is not an IPv4 address\n/);
+});

@@ -4,6 +4,7 @@
 
 import * as path from 'node:path';
 import pc from 'picocolors';
+import { isIpv4 } from '../config/schema.js';
 import { BbbTwilioError, TargetFileError, UsageError, describeLocation } from '../errors.js';
 import { LocalHost } from '../host/local-host.js';
 import { simulateCall } from '../freeswitch/simulator/call-simulator.js';
@@ -50,6 +51,9 @@ function callSpec(opts: SimulateCallOptions): Omit<CallSpec, 'profile'> {
   for (const pin of opts.active ?? []) {
     if (pin.trim() === '' || /\s/.test(pin)) throw new UsageError(`--active "${pin}" is not a conference name`, 'give the meeting\'s voice bridge, e.g. --active 12345');
   }
+  if (opts.fromIp !== undefined && !isIpv4(opts.fromIp)) {
+    throw new UsageError(`--from-ip "${opts.fromIp}" is not an IPv4 address`, 'for example --from-ip 198.51.100.23 (leave it out for a Twilio address)');
+  }
   return {
     to,
     from,
@@ -67,8 +71,12 @@ function errorLine(err: BbbTwilioError, color: boolean): string {
   return `${c.red('error:')} ${message}${err.hint ? ` ${c.dim(`(hint: ${err.hint})`)}` : ''}\n`;
 }
 
-/** Run the command; returns the exit code. */
-export async function runSimulateCall(opts: SimulateCallOptions, out: SimulateCallOutput): Promise<number> {
+/**
+ * Run the command; returns the exit code. With `err`, a file that cannot be loaded or a bad option is reported
+ * there as one `error:` line (exit 1), so --json output on `out` stays JSON; without it, errors are thrown for the
+ * CLI's one error reporter.
+ */
+export async function runSimulateCall(opts: SimulateCallOptions, out: SimulateCallOutput, err?: SimulateCallOutput): Promise<number> {
   const color = Boolean(out.isTTY) && !process.env.NO_COLOR;
   const root = path.resolve(opts.root ?? '/');
   try {
@@ -80,11 +88,11 @@ export async function runSimulateCall(opts: SimulateCallOptions, out: SimulateCa
     if (opts.json) out.write(`${JSON.stringify(report.result, null, 2)}\n`);
     else out.write(renderSimulation(report, { color, confDir: config.confDir, root, files: config.files.length }));
     return 0;
-  } catch (err) {
-    if (err instanceof BbbTwilioError) {
-      out.write(errorLine(err, color));
+  } catch (e) {
+    if (e instanceof BbbTwilioError && err) {
+      err.write(errorLine(e, Boolean(err.isTTY) && !process.env.NO_COLOR));
       return 1;
     }
-    throw err;
+    throw e;
   }
 }

@@ -16,7 +16,7 @@ const DIALIN = '+16135551234';
 
 async function cli(opts: Partial<SimulateCallOptions>, isTTY = false): Promise<{ code: number; text: string }> {
   let text = '';
-  const code = await runSimulateCall({ root: ROOT, to: DIALIN, from: '+16135550142', ...opts }, { write: (s: string) => void (text += s), isTTY });
+  const code = await runSimulateCall({ root: ROOT, to: DIALIN, from: '+16135550142', ...opts }, { write: (s: string) => void (text += s), isTTY }, { write: (s: string) => void (text += s) });
   return { code, text };
 }
 
@@ -149,7 +149,7 @@ describe('simulate-call: errors and profile choice', () => {
       await fs.cp(ROOT, copy, { recursive: true, verbatimSymlinks: true });
       await fs.rm(path.join(copy, 'opt/freeswitch/etc/freeswitch/sip_profiles/bbb-twilio.xml'));
       let text = '';
-      const code = await runSimulateCall({ root: copy, to: DIALIN, json: true }, { write: (s: string) => void (text += s) });
+      const code = await runSimulateCall({ root: copy, to: DIALIN, json: true }, { write: (s: string) => void (text += s) }, { write: (s: string) => void (text += s) });
       assert.equal(code, 0);
       const r = JSON.parse(text) as SimulationResult;
       assert.match(r.timeline[0]?.result ?? '', /profile external \(context public\)/);
