@@ -151,4 +151,5 @@ test('apply without --yes and without a terminal refuses and changes nothing', a
   assert.equal(run.code, 1);
   assert.match(run.stderr, /no terminal to ask for confirmation; nothing was changed\nhint: run again with --yes/);
   assert.deepEqual(diffSnapshots(before, await snapshotTree(root)), []);
+  await assert.rejects(fs.access(path.join(root, 'var/lib/bbb-twilio')), 'not even an empty state dir is left');
 });

@@ -22,6 +22,8 @@ export async function acquireLock(host: Host): Promise<Lock> {
       return {
         release: async () => {
           await fs.rm(file, { force: true });
+          // A run that changed nothing (declined, refused) leaves no trace: the state dir goes if it is empty.
+          await fs.rmdir(path.dirname(file)).catch(() => undefined);
         },
       };
     } catch (err) {

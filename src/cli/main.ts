@@ -169,6 +169,11 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
 // Run when executed directly (tsx src/cli/main.ts ...); bin/bbb-twilio.js imports main() from dist.
 const invoked = process.argv[1] ?? '';
 if (/[\\/]src[\\/]cli[\\/]main\.ts$/.test(invoked)) {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+    });
+  }
   main(process.argv).then((code) => {
     process.exitCode = code;
   });
