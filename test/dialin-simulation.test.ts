@@ -136,3 +136,11 @@ test('simulate-call: files that cannot be loaded, or a bad --from-ip, are one er
   assert.equal(badIp.code, 1);
   assert.match(badIp.stderr, /^error: --from-ip "999\.1\.1\.1" is not an IPv4 address\n/);
 });
+
+test('simulate-call --active takes several conferences after one flag, or the flag repeated', async () => {
+  const root = await installed('bbb-3.0');
+  for (const args of [['--active', '11111', '12345'], ['--active', '11111', '--active', '12345']]) {
+    const sim = await call(root, ['--to', '+16135550142', '--dtmf', '12345#', ...args]);
+    assert.equal(sim.outcome.kind, 'conference', args.join(' '));
+  }
+});

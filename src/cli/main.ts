@@ -118,7 +118,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--caller-name <name>', 'the caller ID name the carrier sends')
     .option('--from-ip <ip>', 'source address of the INVITE (default: a Twilio signalling address)')
     .option('--dtmf <digits>', 'the keys the caller presses, in order (e.g. 12345#)', '')
-    .addOption(new Option('--active <pin>', 'a conference that already has a web-audio member (repeatable)').argParser(collect))
+    .option('--active <pin...>', 'conferences that already have a web-audio member (--active 12345 67890, or repeated)')
     .option('--json', 'machine-readable timeline and outcome')
     .action(async (opts) => {
       const { runSimulateCall } = await import('./simulate-call-command.js');
