@@ -142,6 +142,11 @@ test('a postponed external restart is remembered: a later apply --restart-now ru
   assert.match(first.stdout, /postponed fs_cli -x 'sofia profile external restart'/);
   assert.deepEqual(esl.state.profileActions, []);
 
+  const plan = await runCli(['plan', '--root', root]);
+  assert.match(plan.stdout, /Still to do from an earlier apply \(the next apply runs them\):\n {2}fs_cli -x 'sofia profile external restart'\n/);
+  const json = JSON.parse((await runCli(['plan', '--root', root, '--json'])).stdout) as { pendingActions: { need: string }[] };
+  assert.deepEqual(json.pendingActions.map((a) => a.need), ['external-restart']);
+
   const later = await runCli(['apply', '--root', root, '--yes', '--restart-now']);
   assert.equal(later.code, 0, later.stderr);
   assert.match(later.stdout, /No changes\.[\s\S]*Still to do from an earlier apply:/);

@@ -1,4 +1,7 @@
 import pc from 'picocolors';
+import { readPendingNeeds } from '../apply/pending-actions.js';
+import { formatCommand } from '../host/host.js';
+import { neededActions } from '../plan/service-actions.js';
 import type { Config } from '../config/schema.js';
 import type { ServerFacts } from '../host/detect-facts.js';
 import type { Host } from '../host/host.js';
@@ -51,6 +54,8 @@ export async function runPlan(opts: PlanOptions, io: CliIo): Promise<number> {
     forceNumbers: Boolean(opts.forceNumbers),
     notes: [...side.notes, ...generatedPasswordNotes(config)],
   });
+  // Service actions an earlier apply left undone: not file changes, but the next apply runs them.
+  const pending = neededActions([{ needs: await readPendingNeeds(host) }], config.sip.profile);
   if (opts.json) {
     const twilio = {
       planned: side.twilio !== undefined,
@@ -58,12 +63,18 @@ export async function runPlan(opts: PlanOptions, io: CliIo): Promise<number> {
       /** BBB_TWILIO_API_URL: requests go there, not to Twilio. */
       apiUrl: side.twilio?.apiUrl ?? null,
     };
-    const extra = { root: host.root, profile: config.sip.profile, pinLength: context.pinLength, sides: side.sides, twilio };
+    const pendingActions = pending.map((a) => ({ need: a.need, argv: a.argv, impact: a.impact }));
+    const extra = { root: host.root, profile: config.sip.profile, pinLength: context.pinLength, sides: side.sides, twilio, pendingActions };
     io.stdout.write(JSON.stringify(renderPlanJson(plan, facts, extra), null, 2) + '\n');
   } else {
     const color = useColor(io);
     io.stdout.write(planHeader(host, config, facts, context, color));
     io.stdout.write(renderPlanText(plan, facts, { color }));
+    if (pending.length > 0) {
+      const c = pc.createColors(color);
+      io.stdout.write(c.yellow('\nStill to do from an earlier apply (the next apply runs them):\n'));
+      for (const a of pending) io.stdout.write(`  ${formatCommand(a.argv)}\n`);
+    }
   }
   if (opts.detailedExitcode && plan.changes.length > 0) return 2;
   return 0;
