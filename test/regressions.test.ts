@@ -81,3 +81,33 @@ test('the plain CLI under a --root converges with ufw in the tree: recorded rule
   assert.equal(await main(['node', 'bbb-twilio', 'plan', '--root', root, '--detailed-exitcode'], io), 0);
   assert.match(await fs.readFile(path.join(root, 'etc/ufw/user.rules'), 'utf8'), /allow tcp 5080 0\.0\.0\.0\/0 any 177\.71\.206\.192\/30 in comment=/);
 });
+
+test('BBB\'s securitySalt never shows in a plan, not even as an unchanged context line of the diff', async () => {
+  const root = await copyFixture('bbb-3.0');
+  await writeConfig(root);
+  const salt = '4c1c0d3f0a2b5e6f7a8b9c0d1e2f3a4b5c6d7e8f';
+  assert.match(await fs.readFile(path.join(root, 'etc/bigbluebutton/bbb-web.properties'), 'utf8'), new RegExp(salt));
+  for (const args of [['plan'], ['plan', '--json'], ['apply', '--yes'], ['uninstall', '--yes']]) {
+    const run = await runCli([...args, '--root', root]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.doesNotMatch(run.stdout + run.stderr, new RegExp(salt), args.join(' '));
+  }
+});
+
+test('rollback --to with an empty id is refused instead of rolling everything back', async () => {
+  const root = await copyFixture('bbb-3.0');
+  await writeConfig(root);
+  assert.equal((await runCli(['apply', '--root', root, '--yes'])).code, 0);
+  const installed = await snapshotTree(root);
+  const run = await runCli(['rollback', '--root', root, '--to', '', '--yes']);
+  assert.equal(run.code, 1);
+  assert.match(run.stderr, /^error: --to needs an apply id\n/);
+  assert.deepEqual(diffSnapshots(installed, await snapshotTree(root)), []);
+});
+
+test('a refused run leaves no folders behind: the lock\'s /var/lib/bbb-twilio and the parents it created go again', async () => {
+  const root = await copyFixture('bbb-3.0');
+  const run = await runCli(['rollback', '--root', root, '--yes']);
+  assert.equal(run.code, 1);
+  await assert.rejects(fs.access(path.join(root, 'var')));
+});

@@ -13,6 +13,9 @@ export interface Lock {
 /** One bbb-twilio at a time per server: an exclusive lock file holding our pid; a dead owner's lock is taken over. */
 export async function acquireLock(host: Host): Promise<Lock> {
   const file = host.machinePath(LOCK_FILE);
+  // Remember which of /var/lib/bbb-twilio's folders this run creates, to take them away again if left empty.
+  const created: string[] = [];
+  for (let dir = path.dirname(file); !(await exists(dir)); dir = path.dirname(dir)) created.push(dir);
   await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
@@ -22,8 +25,11 @@ export async function acquireLock(host: Host): Promise<Lock> {
       return {
         release: async () => {
           await fs.rm(file, { force: true });
-          // A run that changed nothing (declined, refused) leaves no trace: the state dir goes if it is empty.
-          await fs.rmdir(path.dirname(file)).catch(() => undefined);
+          // A run that changed nothing (declined, refused) leaves no trace: the state dir goes if it is empty, and
+          // so do the parents this run created.
+          for (const dir of created) {
+            if (!(await fs.rmdir(dir).then(() => true).catch(() => false))) break;
+          }
         },
       };
     } catch (err) {
@@ -50,4 +56,8 @@ function isAlive(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+async function exists(p: string): Promise<boolean> {
+  return fs.stat(p).then(() => true).catch(() => false);
 }

@@ -26,6 +26,7 @@ export async function rollbackCandidates(host: Host): Promise<JournalRecord[]> {
 export async function planRollback(host: Host, to: string | undefined): Promise<RollbackPlan> {
   const candidates = await rollbackCandidates(host);
   if (candidates.length === 0) throw new UsageError('nothing to roll back: no completed apply is recorded', 'see bbb-twilio rollback --list');
+  if (to !== undefined && to.trim() === '') throw new UsageError('--to needs an apply id', 'bbb-twilio rollback --list shows the ids');
   const index = to === undefined ? candidates.length - 1 : candidates.findIndex((j) => j.id === to || j.id.startsWith(to));
   if (index < 0) throw new UsageError(`no completed apply with id ${to}`, 'bbb-twilio rollback --list shows the ids');
   const journals = candidates.slice(index).reverse();

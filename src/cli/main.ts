@@ -21,7 +21,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--debug', 'show stack traces on errors')
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride()
-    .showHelpAfterError('(run bbb-twilio --help for usage)');
+    // Usage errors keep the shape of every other error: `error: ...`, then one `hint:` line.
+    .showHelpAfterError('hint: run bbb-twilio <command> --help for its options');
 
   const run = (fn: () => Promise<number>) => async () => setExit(await fn());
 

@@ -95,6 +95,7 @@ function normalise(raw: RawConfig, locate: ConfigLocator, opts: LoadOptions): Co
               username: termination.username,
               password: terminationPassword,
               ...(passwordGenerated ? { passwordGenerated } : {}),
+              ...(env.BBB_TWILIO_TERMINATION_PASSWORD ? { passwordFromEnv: true } : {}),
             }
           : undefined,
     },

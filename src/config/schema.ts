@@ -124,7 +124,16 @@ export interface Config {
     signalingCidrs: string[];
     forceNumbers: boolean;
     /** `passwordGenerated`: the file has no password; this one was generated and apply stores it there. */
-    termination: { domain: string; username: string; password: string; passwordGenerated?: boolean } | undefined;
+    termination:
+      | {
+          domain: string;
+          username: string;
+          password: string;
+          passwordGenerated?: boolean;
+          /** Set when BBB_TWILIO_TERMINATION_PASSWORD supplied the password, so errors blame the right place. */
+          passwordFromEnv?: boolean;
+        }
+      | undefined;
   };
   firewall: { backend: 'ufw' | 'none' | undefined };
 }

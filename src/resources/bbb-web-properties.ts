@@ -7,6 +7,8 @@ import { targetValue } from './edited-values.js';
 import type { PlanContext, Resource, ResourcePlan } from './resource.js';
 
 const FILE_KEY = 'bbb-web.properties#file';
+/** Keys of bbb-web.properties whose values are secrets. */
+const SECRET_PROPERTIES = ['securitySalt'];
 
 /** Every number as a tel: link; BBB prepends `<br><br>` and fills in %%CONFNUM%% with the meeting's PIN. */
 export function renderWelcomeFooter(numbers: readonly PhoneNumber[]): string {
@@ -66,6 +68,8 @@ export const bbbWebProperties: Resource = {
       xml: false,
       managedWhole: false,
       needs: ['bbb-web-restart'],
+      // The API secret sits in the same file: never in a diff, even as an unchanged context line.
+      secrets: SECRET_PROPERTIES.map((k) => (before === null ? undefined : getProperty(before, k))).filter((v): v is string => Boolean(v)),
       originals,
       forgetOriginals,
     });

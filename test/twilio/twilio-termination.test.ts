@@ -98,6 +98,15 @@ test("a password that breaks Twilio's rules is a config error naming the key, be
   assert.equal(sandbox.emulator.requests.filter((r) => r.method !== 'GET').length, before);
 });
 
+test('a weak password from BBB_TWILIO_TERMINATION_PASSWORD is blamed on that variable, not on the config file', async () => {
+  const root = await copyFixture('bbb-3.0');
+  await writeConfig(root, twilioConfig(withPassword('FirstPassw0rd-long')));
+  const run = await sandbox.cli(['plan', '--root', root], { BBB_TWILIO_TERMINATION_PASSWORD: 'shortPW1' });
+  assert.equal(run.code, 1);
+  assert.match(run.stderr, /^error: BBB_TWILIO_TERMINATION_PASSWORD does not meet Twilio's rules .*\nhint: set a stronger password in that environment variable/);
+  assert.doesNotMatch(run.stderr, /shortPW1|config\.yml/);
+});
+
 test('termination taken out of the config: the lists are dissociated and deleted, the trunk loses its domain', async () => {
   const root = await copyFixture('bbb-3.0');
   const name = 'dialout-removal';

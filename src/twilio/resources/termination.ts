@@ -47,6 +47,12 @@ export const twilioTermination: Resource = {
     const termination = ctx.mode === 'install' ? ctx.config.twilio.termination : undefined;
     if (termination === undefined) return { changes: await terminationRemoval(ctx, name, trunk, credentialList, ipList), warnings: [] };
     if (!meetsTwilioPasswordRules(termination.password)) {
+      if (termination.passwordFromEnv) {
+        throw new ConfigError(`BBB_TWILIO_TERMINATION_PASSWORD does not meet Twilio's rules (${TWILIO_PASSWORD_RULES})`, {
+          key: 'BBB_TWILIO_TERMINATION_PASSWORD',
+          hint: 'set a stronger password in that environment variable, or unset it to use the config file\'s',
+        });
+      }
       throw new ConfigError(`${ctx.config.file}: twilio.termination.password does not meet Twilio's rules (${TWILIO_PASSWORD_RULES})`, {
         file: ctx.config.file,
         key: 'twilio.termination.password',
