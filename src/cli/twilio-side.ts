@@ -24,7 +24,7 @@ const CREDENTIALS_HINT = 'set twilio.accountSid in the config and TWILIO_AUTH_TO
  */
 export function selectSides(only: string | undefined, config: Config, env: NodeJS.ProcessEnv, defaultSides?: Side[]): SideSelection {
   if (only !== undefined && only !== 'host' && only !== 'twilio') {
-    throw new UsageError(`--only takes host or twilio, not "${only}"`, 'bbb-twilio plan --only host, or --only twilio');
+    throw new UsageError(`--only takes host or twilio, not "${only}"`, 'use --only host (files, firewall, services) or --only twilio (the Twilio account)');
   }
   const { accountSid, authToken } = config.twilio;
   const notes: PlanWarning[] = [];

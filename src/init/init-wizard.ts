@@ -49,7 +49,7 @@ const checkAccountSid = (value: string): string | undefined =>
 function flagged<T extends string>(flag: string, value: string | undefined, check: (v: string) => string | undefined): T | undefined {
   if (value === undefined) return undefined;
   const problem = check(value);
-  if (problem !== undefined) throw new UsageError(`${flag}: ${problem}`, `fix ${flag}, or leave it out to be asked`);
+  if (problem !== undefined) throw new UsageError(`${flag}: ${problem}`, `fix ${flag} (without --non-interactive, leave it out to be asked)`);
   return value as T;
 }
 
@@ -94,7 +94,7 @@ export async function collectAnswers(ctx: WizardContext): Promise<{ answers: Ini
   const numbers = flags.number?.length ? flagNumbers(flags.number, owned, accountSid) : await pickNumbers(ask, owned);
 
   const profile =
-    flagged<'dedicated' | 'external'>('--profile', flags.profile, (v) => (v === 'dedicated' || v === 'external' ? undefined : 'is dedicated or external')) ??
+    flagged<'dedicated' | 'external'>('--profile', flags.profile, (v) => (v === 'dedicated' || v === 'external' ? undefined : `"${v}" is not a profile mode: use dedicated or external`)) ??
     (await ask.select<'dedicated' | 'external'>({
       message: 'How should FreeSWITCH receive the calls?',
       flag: '--profile',

@@ -217,7 +217,7 @@ test('flags are checked like answers: a private address, a number not in the acc
   const cases: [string[], RegExp][] = [
     [swap('--public-ip', '192.168.1.5'), /--public-ip: 192\.168\.1\.5 is a private or reserved address/],
     [[...FLAGS, '--number', '+16135550100'], /--number: \+16135550100 is not a phone number of Twilio account/],
-    [swap('--profile', 'internal'), /--profile: is dedicated or external/],
+    [swap('--profile', 'internal'), /--profile: "internal" is not a profile mode: use dedicated or external/],
   ];
   for (const [args, error] of cases) {
     const run = await sandbox.cli(['init', '--root', root, '--non-interactive', ...args]);
