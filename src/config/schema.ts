@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isIpv4, isIpv4Cidr } from '../net/ipv4.js';
 
 /** Twilio's published SIP signalling ranges (all edges: calls fail over between them). */
 export const TWILIO_SIGNALING_CIDRS: readonly string[] = [
@@ -11,17 +12,6 @@ export const TWILIO_SIGNALING_CIDRS: readonly string[] = [
   '54.252.254.64/30',
   '177.71.206.192/30',
 ];
-
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-
-export function isIpv4(value: string): boolean {
-  return IPV4.test(value);
-}
-
-export function isIpv4Cidr(value: string): boolean {
-  const m = /^([^/]+)\/(\d{1,2})$/.exec(value);
-  return m !== null && isIpv4(m[1] ?? '') && Number(m[2]) <= 32;
-}
 
 const ipv4 = z.string().refine(isIpv4, { message: 'is not an IPv4 address (like 203.0.113.10)' });
 const cidr = z

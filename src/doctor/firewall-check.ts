@@ -5,7 +5,7 @@ import { UFW_USER_RULES } from '../host/bbb-paths.js';
 import { coversPort, coversProto, isAnywhere, parseUfwTuples, type UfwTuple } from '../resources/ufw-rules.js';
 import type { DoctorCheck } from './check.js';
 import { profileInUse, type DoctorContext } from './doctor-context.js';
-import { parseIpv4Range, rangeContains, type Ipv4Range } from './ipv4.js';
+import { parseIpv4Range, rangeContains, type Ipv4Range } from '../net/ipv4.js';
 
 const UFW_USER6_RULES = '/etc/ufw/user6.rules';
 const UFW_CONF = '/etc/ufw/ufw.conf';

@@ -6,7 +6,7 @@ import { getPreprocessedVar } from '../edit/preprocessed-vars.js';
 import { readText } from '../host/host.js';
 import type { DoctorCheck } from './check.js';
 import { profileInUse, type DoctorContext } from './doctor-context.js';
-import { isPrivateIpv4 } from './ipv4.js';
+import { isPrivateIpv4 } from '../net/ipv4.js';
 import { isLoopback, parseProcNetUdp, type UdpSocket } from './proc-net-udp.js';
 
 export const sipPortListening: DoctorCheck<DoctorContext> = {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { cidrsToRegex, cidrPattern, ipInCidr } from './cidr-regex.js';
+import { ipInCidr } from '../net/ipv4.js';
+import { cidrsToRegex, cidrPattern } from './cidr-regex.js';
 
 test('a /30 matches exactly its four addresses', () => {
   const re = new RegExp(cidrsToRegex(['54.172.60.0/30']));

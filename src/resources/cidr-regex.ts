@@ -1,18 +1,11 @@
 // FreeSWITCH dialplan conditions match strings, not networks: turn IPv4 CIDRs into one anchored regex
 // for `network_addr`. Each octet becomes an exact number, an enumerated range, or "any".
+import { parseIpv4Range, toOctets } from '../net/ipv4.js';
 
 export function cidrToRange(cidr: string): { first: number[]; last: number[] } {
-  const [ip = '', bitsText = '32'] = cidr.split('/');
-  const bits = Number(bitsText);
-  const value = ip.split('.').reduce((acc, o) => acc * 256 + Number(o), 0);
-  const size = 2 ** (32 - bits);
-  const start = Math.floor(value / size) * size;
-  const end = start + size - 1;
-  return { first: toOctets(start), last: toOctets(end) };
-}
-
-function toOctets(n: number): number[] {
-  return [Math.floor(n / 2 ** 24) % 256, Math.floor(n / 2 ** 16) % 256, Math.floor(n / 2 ** 8) % 256, n % 256];
+  const range = parseIpv4Range(cidr);
+  if (range === null) throw new Error(`not an IPv4 CIDR: ${cidr}`); // the config schema admits only valid ones
+  return { first: toOctets(range.first), last: toOctets(range.last) };
 }
 
 function octetPattern(lo: number, hi: number): string {
@@ -33,11 +26,4 @@ export function cidrPattern(cidr: string): string {
 /** `^(?:a|b|...)$` matching exactly the addresses inside any of the CIDRs. */
 export function cidrsToRegex(cidrs: readonly string[]): string {
   return `^(?:${cidrs.map(cidrPattern).join('|')})$`;
-}
-
-export function ipInCidr(ip: string, cidr: string): boolean {
-  const { first, last } = cidrToRange(cidr);
-  const octets = ip.split('.').map(Number);
-  const n = (o: number[]): number => o.reduce((acc, x) => acc * 256 + x, 0);
-  return n(octets) >= n(first) && n(octets) <= n(last);
 }

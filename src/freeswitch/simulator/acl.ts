@@ -2,6 +2,7 @@
 // (switch_check_network_list_ip_token): a list named in acl.conf, one of the core's ".auto" lists, or an
 // inline comma-separated list of CIDRs. IPv4 only; anything the simulator cannot decide is reported.
 
+import { parseIpv4Range, rangeContains } from '../../net/ipv4.js';
 import type { XmlNode } from './xml-tree.js';
 import { childElements, firstChild } from './xml-tree.js';
 
@@ -20,23 +21,12 @@ export interface AclList {
 
 export type AclVerdict = { ok: boolean; decided: true; reason: string } | { ok: true; decided: false; reason: string };
 
-function ipv4ToInt(ip: string): number | null {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip.trim());
-  if (!m) return null;
-  const parts = m.slice(1).map(Number);
-  if (parts.some((p) => p > 255)) return null;
-  return (((parts[0] as number) << 24) | ((parts[1] as number) << 16) | ((parts[2] as number) << 8) | (parts[3] as number)) >>> 0;
-}
-
 /** Whether `ip` is inside `cidr` (a bare address counts as /32); null when either is not IPv4. */
 export function inCidr(ip: string, cidr: string): boolean | null {
-  const [net, bitsText] = cidr.trim().split('/');
-  const addr = ipv4ToInt(ip);
-  const base = ipv4ToInt(net ?? '');
-  const bits = bitsText === undefined ? 32 : Number(bitsText);
-  if (addr === null || base === null || !Number.isInteger(bits) || bits < 0 || bits > 32) return null;
-  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-  return (addr & mask) === (base & mask);
+  const inner = parseIpv4Range(ip);
+  const outer = parseIpv4Range(cidr);
+  if (inner === null || outer === null || inner.first !== inner.last) return null;
+  return rangeContains(outer, inner);
 }
 
 /** <configuration name="acl.conf"><network-lists><list name default><node type cidr/>... */
@@ -93,7 +83,7 @@ export function checkAcl(entry: string, ip: string, lists: Map<string, AclList>)
   if (entry.toLowerCase().endsWith('.auto')) {
     return { ok: true, decided: false, reason: `${entry} is built from the server's own network interfaces` };
   }
-  if (entry.includes('/') || ipv4ToInt(entry.split(',')[0] ?? '') !== null) {
+  if (entry.includes('/') || parseIpv4Range(entry.split(',')[0] ?? '') !== null) {
     const cidrs = entry.split(',').map((c) => c.trim()).filter(Boolean);
     const results = cidrs.map((c) => inCidr(ip, c));
     if (results.some((r) => r === null)) return { ok: true, decided: false, reason: `${entry} is not a list of IPv4 CIDRs` };
