@@ -4,7 +4,7 @@
 
 import * as path from 'node:path';
 import pc from 'picocolors';
-import { isIpv4 } from '../config/schema.js';
+import { isIpv4 } from '../net/ipv4.js';
 import { BbbTwilioError, TargetFileError, UsageError, describeLocation } from '../errors.js';
 import { LocalHost } from '../host/local-host.js';
 import { simulateCall } from '../freeswitch/simulator/call-simulator.js';

@@ -2,7 +2,7 @@
 // on the answers. Interactive or not, the same questions in the same order; only how they are answered differs.
 
 import { parsePhoneNumberWithError } from 'libphonenumber-js/max';
-import { isIpv4 } from '../config/schema.js';
+import { isIpv4 } from '../net/ipv4.js';
 import { TwilioError } from '../twilio/twilio-error.js';
 import type { ServerFacts } from '../host/detect-facts.js';
 import type { TwilioAccess } from '../twilio/twilio-access.js';
