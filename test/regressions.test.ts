@@ -111,3 +111,13 @@ test('a refused run leaves no folders behind: the lock\'s /var/lib/bbb-twilio an
   assert.equal(run.code, 1);
   await assert.rejects(fs.access(path.join(root, 'var')));
 });
+
+test('the audio bridge is read as bbb-web reads it: an /etc override of audioBridge wins over the packaged default', async () => {
+  const root = await copyFixture('bbb-3.0');
+  await writeConfig(root);
+  await fs.appendFile(path.join(root, 'usr/share/bbb-web/WEB-INF/classes/bigbluebutton.properties'), 'audioBridge=livekit\n');
+  assert.equal((await runCli(['plan', '--root', root])).code, 1, 'packaged livekit alone: refused');
+  await fs.appendFile(path.join(root, 'etc/bigbluebutton/bbb-web.properties'), 'audioBridge=freeswitch\n');
+  const plan = await runCli(['plan', '--root', root]);
+  assert.equal(plan.code, 0, plan.stderr);
+});

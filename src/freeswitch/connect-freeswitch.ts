@@ -1,7 +1,7 @@
 // The FreeSWITCH a tree belongs to: the one its event_socket.conf.xml names, under any --root. On a server that is
 // the local FreeSWITCH; a test tree points its file at an emulator. The password never leaves this module's callee.
 
-import { findConfDir } from '../host/detect-facts.js';
+import { resolveConfDir } from '../host/freeswitch-conf-dir.js';
 import type { Host } from '../host/host.js';
 import { EslClient } from './esl-client.js';
 import { eslOptionsFromConfig, readEventSocketConfig } from './event-socket-config.js';
@@ -19,7 +19,7 @@ export type FreeswitchConnector = () => Promise<FreeswitchApi>;
  * (refused, auth, timeout, protocol) or TargetFileError (the file is missing or unreadable).
  */
 export async function connectFreeswitch(host: Host, opts: { confDir?: string; timeoutMs?: number } = {}): Promise<EslClient> {
-  const confDir = opts.confDir ?? (await findConfDir(host));
+  const confDir = opts.confDir ?? (await resolveConfDir(host));
   const config = await readEventSocketConfig(host, confDir);
   return EslClient.connect(eslOptionsFromConfig(config, opts.timeoutMs));
 }

@@ -1,18 +1,9 @@
 import * as path from 'node:path';
 import { ConflictError, TargetFileError } from '../errors.js';
 import { getPreprocessedVar } from '../edit/preprocessed-vars.js';
-import { getProperty } from '../edit/properties.js';
-import {
-  BBB_HTML5_OVERRIDES,
-  BBB_RELEASE_FILE,
-  BBB_WEB_DEFAULTS,
-  BBB_WEB_OVERRIDES,
-  FREESWITCH_CONF_DIR,
-  FREESWITCH_CONF_LINK,
-  GROUP_FILE,
-  PASSWD_FILE,
-  UFW_BINARIES,
-} from './bbb-paths.js';
+import { readBbbWebSettings, type BbbWebSettings } from '../bbb/bbb-web-settings.js';
+import { BBB_HTML5_OVERRIDES, BBB_RELEASE_FILE, GROUP_FILE, PASSWD_FILE, UFW_BINARIES } from './bbb-paths.js';
+import { resolveConfDir } from './freeswitch-conf-dir.js';
 import { readText, type Host } from './host.js';
 
 /** What bbb-twilio learns from the server's files before it plans anything. */
@@ -30,7 +21,7 @@ export interface ServerFacts {
 }
 
 export async function detectFacts(host: Host): Promise<ServerFacts> {
-  const confDir = await findConfDir(host);
+  const confDir = await resolveConfDir(host);
   const vars = await readText(host, path.posix.join(confDir, 'vars.xml'));
   if (vars === null) {
     throw new TargetFileError(path.posix.join(confDir, 'vars.xml'), 'missing', {
@@ -40,41 +31,17 @@ export async function detectFacts(host: Host): Promise<ServerFacts> {
   const portText = getPreprocessedVar(vars, path.posix.join(confDir, 'vars.xml'), 'external_sip_port');
   const externalSipPort = portText && /^\d+$/.test(portText) ? Number(portText) : 5060;
   const [passwd, group] = await Promise.all([readText(host, PASSWD_FILE), readText(host, GROUP_FILE)]);
+  const settings = await readBbbWebSettings(host);
   return {
     confDir,
     bbbVersion: await detectBbbVersion(host),
-    pinLength: await detectPinLength(host),
-    audioBridge: await detectAudioBridge(host),
+    pinLength: detectPinLength(settings),
+    audioBridge: await detectAudioBridge(host, settings),
     externalSipPort,
     ufwInstalled: (await Promise.all(UFW_BINARIES.map((p) => host.lstat(p)))).some((s) => s !== null),
     users: { freeswitch: lookupId(passwd, 'freeswitch'), root: lookupId(passwd, 'root') },
     groups: { daemon: lookupId(group, 'daemon'), root: lookupId(group, 'root') },
   };
-}
-
-/**
- * `/opt/freeswitch/conf` is a symlink to `/opt/freeswitch/etc/freeswitch` on BBB. Resolve it so that we never
- * write one file through two paths. Some copied trees hold the link as a plain file naming its target.
- */
-export async function findConfDir(host: Host): Promise<string> {
-  for (const candidate of [FREESWITCH_CONF_LINK, FREESWITCH_CONF_DIR]) {
-    const st = await host.lstat(candidate);
-    if (st === null) continue;
-    if (st.kind === 'file' && st.size < 256) {
-      const target = ((await readText(host, candidate)) ?? '').trim();
-      if (target && !target.includes('\n')) {
-        const resolved = path.posix.resolve(path.posix.dirname(candidate), target);
-        const dir = await host.realpath(resolved);
-        if ((await host.lstat(dir))?.kind === 'dir') return dir;
-      }
-      continue;
-    }
-    const real = await host.realpath(candidate);
-    if ((await host.lstat(real))?.kind === 'dir') return real;
-  }
-  throw new TargetFileError(FREESWITCH_CONF_LINK, 'FreeSWITCH configuration not found', {
-    hint: 'is this a BigBlueButton server (or did you mean another --root)? expected /opt/freeswitch/conf',
-  });
 }
 
 async function detectBbbVersion(host: Host): Promise<string | undefined> {
@@ -83,22 +50,16 @@ async function detectBbbVersion(host: Host): Promise<string | undefined> {
   return m?.[1];
 }
 
-async function detectPinLength(host: Host): Promise<{ value: number; source: string }> {
-  let result = { value: 5, source: 'BigBlueButton default' };
-  for (const file of [BBB_WEB_DEFAULTS, BBB_WEB_OVERRIDES]) {
-    const text = await readText(host, file);
-    const v = text === null ? undefined : getProperty(text, 'defaultNumDigitsForTelVoice')?.trim();
-    if (v && /^\d+$/.test(v)) result = { value: Number(v), source: `${file} (defaultNumDigitsForTelVoice)` };
-  }
-  return result;
+/** bbb-web's effective settings: the packaged defaults, overridden key by key by /etc (as bbb-web reads them). */
+function detectPinLength(settings: BbbWebSettings): { value: number; source: string } {
+  const setting = settings.get('defaultNumDigitsForTelVoice');
+  if (setting === undefined || !/^\d+$/.test(setting.value)) return { value: 5, source: 'BigBlueButton default' };
+  return { value: Number(setting.value), source: `${setting.source} (defaultNumDigitsForTelVoice)` };
 }
 
-async function detectAudioBridge(host: Host): Promise<ServerFacts['audioBridge']> {
-  for (const file of [BBB_WEB_DEFAULTS, BBB_WEB_OVERRIDES]) {
-    const text = await readText(host, file);
-    const v = text === null ? undefined : getProperty(text, 'audioBridge')?.trim().toLowerCase();
-    if (v === 'livekit') return { value: 'livekit', source: `${file} (audioBridge=livekit)` };
-  }
+async function detectAudioBridge(host: Host, settings: BbbWebSettings): Promise<ServerFacts['audioBridge']> {
+  const bridge = settings.get('audioBridge');
+  if (bridge?.value.toLowerCase() === 'livekit') return { value: 'livekit', source: `${bridge.source} (audioBridge=livekit)` };
   const html5 = await readText(host, BBB_HTML5_OVERRIDES);
   if (html5 && /^\s*(audioBridge|defaultFullAudioBridge|defaultListenOnlyBridge)\s*:\s*['"]?livekit/m.test(html5)) {
     return { value: 'livekit', source: BBB_HTML5_OVERRIDES };

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { TargetFileError } from '../../errors.js';
 import type { AclList } from './acl.js';
 import { parseAclConf } from './acl.js';
-import { resolveConfDir } from './conf-dir.js';
+import { resolveConfDir } from '../../host/freeswitch-conf-dir.js';
 import type { GlobalVariable } from './core-globals.js';
 import { coreGlobals } from './core-globals.js';
 import type { LoadNote, PreprocessState, ReadHost, SourceLocation } from './preprocess.js';

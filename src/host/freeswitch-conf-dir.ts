@@ -2,12 +2,16 @@
 // /opt/freeswitch/etc/freeswitch. Copies of servers (archives, test trees) sometimes turn that symlink into a
 // plain file holding its target ("etc/freeswitch"); that is read as the link it stands for.
 
-import * as path from 'node:path';
-import type { ReadHost } from './preprocess.js';
-import { TargetFileError } from '../../errors.js';
+// Resolving the link means a file is never written through two paths. Used by planning, the event-socket
+// client and the simulator alike.
 
-export const CONF_LINK = '/opt/freeswitch/conf';
-export const CONF_DIR = '/opt/freeswitch/etc/freeswitch';
+import * as path from 'node:path';
+import { TargetFileError } from '../errors.js';
+import { FREESWITCH_CONF_DIR as CONF_DIR, FREESWITCH_CONF_LINK as CONF_LINK } from './bbb-paths.js';
+import type { Host } from './host.js';
+
+/** The read-only part of a Host, all that finding the directory needs. */
+export type ReadHost = Pick<Host, 'root' | 'realpath' | 'lstat' | 'readBytes'>;
 
 async function isDir(host: ReadHost, serverPath: string): Promise<boolean> {
   const st = await host.lstat(await host.realpath(serverPath));
