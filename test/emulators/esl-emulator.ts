@@ -241,15 +241,7 @@ export async function startEslEmulator(opts: EslEmulatorOptions): Promise<EslEmu
   };
 }
 
-/** A port on 127.0.0.1 where nothing listens: connecting to it is refused. */
-export async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no TCP address');
-  return address.port;
-}
+export { closedPort } from '../support/ports.js';
 
 /** One frame as mod_event_socket writes it: Content-Type, Content-Length, blank line, body. */
 function frame(contentType: string, body: string): string {

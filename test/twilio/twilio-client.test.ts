@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
+import { closedPort } from '../support/ports.js';
 import { execFile } from 'node:child_process';
-import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { afterEach, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -34,14 +34,6 @@ async function failure(promise: Promise<unknown>, doing: string): Promise<Twilio
 }
 
 /** A port on 127.0.0.1 where nothing listens. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const address = server.address();
-  await new Promise<void>((done) => server.close(() => done()));
-  assert.ok(address !== null && typeof address === 'object');
-  return address.port;
-}
 
 function assertNoSecret(err: TwilioError): void {
   const everything = [err.message, err.hint ?? '', String(err), JSON.stringify(err), err.stack ?? ''].join('\n');

@@ -1,8 +1,8 @@
 // Every Twilio failure is one line with Twilio's code (when it gave one) and a hint, exit 1, nothing changed;
 // secrets never show up in output, JSON, journals or errors.
 import assert from 'node:assert/strict';
+import { closedPort } from '../support/ports.js';
 import * as fs from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { afterEach, test } from 'node:test';
 import { copyFixture, runCli, snapshotTree, diffSnapshots, writeConfig, type CliRun } from '../support/tree.js';
 import {
@@ -46,14 +46,6 @@ function assertOneLineFailure(run: CliRun, error: RegExp, hint: RegExp): void {
   for (const secret of [AUTH_TOKEN, 'wrong-token-Xy9']) assert.ok(!run.stderr.includes(secret) && !run.stdout.includes(secret));
 }
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const address = server.address();
-  await new Promise<void>((done) => server.close(() => done()));
-  assert.ok(address !== null && typeof address === 'object');
-  return address.port;
-}
 
 test('wrong credentials (Twilio 20003): one line with the code and a hint, and apply changes nothing', async () => {
   const sandbox = await sandboxed();
