@@ -7,17 +7,10 @@ import { after, describe, test } from 'node:test';
 import { closedPort, startEslEmulator } from '../emulators/esl-emulator.js';
 import { pointTreeAtBbb, pointTreeAtEsl } from '../support/freeswitch-tree.js';
 import { BASE_CONFIG, CONF, copyFixture, runCli, writeConfig } from '../support/tree.js';
-import { TWILIO_CONFIG, healthyServer, procNetUdp, statusOf, type HealthyServer } from './healthy-server.js';
+import { TWILIO_CONFIG, closeServers, trackedHealthyServer, procNetUdp, statusOf, type HealthyServer } from './healthy-server.js';
 
-const servers: HealthyServer[] = [];
-after(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-});
-async function server(): Promise<HealthyServer> {
-  const s = await healthyServer();
-  servers.push(s);
-  return s;
-}
+after(closeServers);
+const server = (): Promise<HealthyServer> => trackedHealthyServer();
 
 describe('checks that find problems in the files', () => {
   test('before apply: files-in-desired-state, firewall-twilio-only and dial-number-shown FAIL, each with its fix', async () => {

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pointTreeAtBbb } from '../support/freeswitch-tree.js';
 import { runCli } from '../support/tree.js';
-import { AUTH_TOKEN, ESL_PASSWORD, SALT, healthyServer, statusOf, type HealthyServer } from './healthy-server.js';
+import { AUTH_TOKEN, ESL_PASSWORD, SALT, closeServers, statusOf, trackedHealthyServer, type HealthyServer } from './healthy-server.js';
 
 const IDS = [
   'config-valid',
@@ -25,15 +25,8 @@ const IDS = [
   'twilio-numbers',
 ];
 
-const servers: HealthyServer[] = [];
-after(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-});
-async function server(): Promise<HealthyServer> {
-  const s = await healthyServer();
-  servers.push(s);
-  return s;
-}
+after(closeServers);
+const server = (): Promise<HealthyServer> => trackedHealthyServer();
 
 describe('a server where dial-in is set up', () => {
   let s: HealthyServer;

@@ -106,3 +106,14 @@ export function statusOf(json: DoctorJson, id: string): { status: string; findin
   if (!found) throw new Error(`no check ${id} in ${json.checks.map((c) => c.id).join(', ')}`);
   return found;
 }
+
+/** Healthy servers started by one test file, all closed by `closeServers` (register it with `after`). */
+const started: HealthyServer[] = [];
+export async function trackedHealthyServer(fixture: FixtureName = 'bbb-3.0'): Promise<HealthyServer> {
+  const s = await healthyServer(fixture);
+  started.push(s);
+  return s;
+}
+export async function closeServers(): Promise<void> {
+  await Promise.all(started.splice(0).map((s) => s.close()));
+}

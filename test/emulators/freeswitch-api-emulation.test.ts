@@ -1,20 +1,12 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
+import { dedicatedProfile } from '../support/freeswitch-tree.js';
 import { urlEncode } from './esl-emulator.js';
 import { answerApi, defaultFreeswitchState, type FreeswitchState } from './freeswitch-api-emulation.js';
 
 function stateWithTwilioProfile(): FreeswitchState {
   const state = defaultFreeswitchState();
-  state.profiles.push({
-    name: 'bbb-twilio',
-    state: 'DOWN',
-    sipIp: '10.0.0.5',
-    port: 5080,
-    extSipIp: '203.0.113.10',
-    extRtpIp: '203.0.113.10',
-    context: 'bbb-twilio',
-    inUse: 0,
-  });
+  state.profiles.push(dedicatedProfile());
   return state;
 }
 
