@@ -2,8 +2,9 @@
 // (skipped with --offline or without credentials). Read only: doctor never changes the account.
 
 import { hostOfSipUrl, portOfSipUrl } from '../freeswitch/sofia-status.js';
-import { createTwilioClient, type TwilioClient } from '../twilio/twilio-client.js';
-import { toTwilioError } from '../twilio/twilio-error.js';
+import { findIncomingNumber, findTrunk, trunkNumbers, trunkOriginationUrls } from '../twilio/resources/account-reads.js';
+import { createTwilioAccess, type TwilioAccess } from '../twilio/twilio-access.js';
+import { TwilioError } from '../twilio/twilio-error.js';
 import { hintOf, messageOf, type CheckMaker, type CheckResult, type DoctorCheck } from './check.js';
 import { profileInUse, type DoctorContext } from './doctor-context.js';
 
@@ -12,7 +13,7 @@ interface Trunk {
   name: string;
 }
 
-type TrunkAnswer = { ok: true; client: TwilioClient; trunk: Trunk } | { ok: false; result: (c: CheckMaker, id: string) => CheckResult };
+type TrunkAnswer = { ok: true; access: TwilioAccess; trunk: Trunk } | { ok: false; result: (c: CheckMaker, id: string) => CheckResult };
 
 const CONSOLE = 'Twilio Console → Elastic SIP Trunking → Trunks';
 
@@ -27,21 +28,18 @@ function trunk(ctx: DoctorContext): Promise<TrunkAnswer> {
     if (!accountSid || !authToken) {
       return skip('no Twilio credentials configured (twilio.accountSid, and twilio.authToken or TWILIO_AUTH_TOKEN)', 'add them to let doctor check the trunk');
     }
-    let client: TwilioClient;
+    // The same reads the plan makes (src/twilio/resources/account-reads.ts), so doctor and plan agree.
+    const access = createTwilioAccess({
+      accountSid,
+      authToken,
+      ...(ctx.options.env.BBB_TWILIO_API_URL ? { apiUrl: ctx.options.env.BBB_TWILIO_API_URL } : {}),
+      timeoutMs: ctx.options.httpTimeoutMs ?? 10_000,
+    });
     let found: Trunk | undefined;
     try {
-      client = await createTwilioClient({
-        accountSid,
-        authToken,
-        ...(ctx.options.env.BBB_TWILIO_API_URL ? { apiUrl: ctx.options.env.BBB_TWILIO_API_URL } : {}),
-        timeoutMs: ctx.options.httpTimeoutMs ?? 10_000,
-        maxRetries: 1,
-      });
-      const trunks = await client.trunking.v1.trunks.list({ limit: 1000 });
-      const match = trunks.find((t) => t.friendlyName === trunkName);
-      found = match ? { sid: match.sid, name: trunkName } : undefined;
-    } catch (err) {
-      const e = toTwilioError(err, 'list the account\'s SIP trunks');
+      const view = await findTrunk(access, trunkName);
+      found = view ? { sid: view.sid, name: trunkName } : undefined;
+    } catch (e) {
       return {
         ok: false,
         result: (c, id) => (id === 'twilio-trunk' ? c.fail(messageOf(e), hintOf(e, 'check the Twilio credentials')) : c.skip('needs the trunk (see twilio-trunk)')),
@@ -56,7 +54,7 @@ function trunk(ctx: DoctorContext): Promise<TrunkAnswer> {
             : c.skip('needs the trunk (see twilio-trunk)'),
       };
     }
-    return { ok: true, client, trunk: found };
+    return { ok: true, access, trunk: found };
   });
 }
 
@@ -82,9 +80,8 @@ export const twilioOriginationUrl: DoctorCheck<DoctorContext> = {
     const wanted = `sip:${ip}:${port}`;
     let urls;
     try {
-      urls = await answer.client.trunking.v1.trunks(answer.trunk.sid).originationUrls.list({ limit: 100 });
-    } catch (err) {
-      const e = toTwilioError(err, 'list the trunk\'s origination URLs');
+      urls = await trunkOriginationUrls(answer.access, answer.trunk.sid);
+    } catch (e) {
       return c.fail(messageOf(e), hintOf(e, 'try again'));
     }
     const ours = urls.filter((u) => u.sipUrl.startsWith('sip:') && hostOfSipUrl(u.sipUrl) === ip && portOfSipUrl(u.sipUrl) === port);
@@ -115,10 +112,8 @@ export const twilioNumbers: DoctorCheck<DoctorContext> = {
     if (!ctx.config) return c.skip('needs a valid config (see config-valid)');
     let attached: Set<string>;
     try {
-      const list = await answer.client.trunking.v1.trunks(answer.trunk.sid).phoneNumbers.list({ limit: 1000 });
-      attached = new Set(list.map((n) => n.phoneNumber));
-    } catch (err) {
-      const e = toTwilioError(err, 'list the trunk\'s phone numbers');
+      attached = new Set((await trunkNumbers(answer.access, answer.trunk.sid)).map((n) => n.phoneNumber));
+    } catch (e) {
       return c.fail(messageOf(e), hintOf(e, 'try again'));
     }
     const missing = ctx.config.numbers.filter((n) => !attached.has(n.e164));
@@ -126,10 +121,10 @@ export const twilioNumbers: DoctorCheck<DoctorContext> = {
     const notOwned: string[] = [];
     for (const n of missing) {
       try {
-        const owned = await answer.client.incomingPhoneNumbers.list({ phoneNumber: n.e164, limit: 1 });
-        if (owned.length === 0) notOwned.push(n.display);
-      } catch {
+        await findIncomingNumber(answer.access, n.e164);
+      } catch (e) {
         // Whether the account owns it only shapes the message; the missing attachment is the finding.
+        if (e instanceof TwilioError && e.failure === 'number') notOwned.push(n.display);
       }
     }
     const finding =
