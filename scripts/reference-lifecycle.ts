@@ -2,34 +2,14 @@
 // profile mode, through the built CLI: plan -> apply -> plan (must be empty) -> rollback (must restore
 // every file byte for byte, modes included). Usage: tsx scripts/reference-lifecycle.ts <reference/bbb dir>
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { diffSnapshots, snapshotTree } from '../src/host/tree-snapshot.js';
 
 const referenceDir = path.resolve(process.argv[2] ?? '../shared/reference/bbb');
 const bin = path.resolve('bin/bbb-twilio.js');
 
-function snapshot(root: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (rel: string): void => {
-    for (const entry of fs.readdirSync(path.join(root, rel), { withFileTypes: true })) {
-      const child = rel ? `${rel}/${entry.name}` : entry.name;
-      if (child === 'var' || child === 'etc/bbb-twilio') continue;
-      const full = path.join(root, child);
-      if (entry.isSymbolicLink()) out.set(child, `link ${fs.readlinkSync(full)}`);
-      else if (entry.isDirectory()) {
-        out.set(`${child}/`, 'dir');
-        walk(child);
-      } else {
-        const st = fs.statSync(full);
-        out.set(child, `${(st.mode & 0o7777).toString(8)} ${createHash('sha256').update(fs.readFileSync(full)).digest('hex')}`);
-      }
-    }
-  };
-  walk('');
-  return out;
-}
 
 function cli(args: string[]): { code: number; out: string } {
   const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
@@ -52,7 +32,7 @@ for (const version of versions) {
         `server:\n  publicIp: 203.0.113.10\nnumbers:\n  - "+1 613-555-0142"\nsip:\n  profile: ${mode}\n`,
         { mode: 0o600 },
       );
-      const before = snapshot(root);
+      const before = await snapshotTree(root);
       const steps: [string, string[], number][] = [
         ['plan', ['plan', '--root', root, '--detailed-exitcode'], 2],
         ['apply', ['apply', '--root', root, '--yes'], 0],
@@ -63,8 +43,8 @@ for (const version of versions) {
         const r = cli(args);
         if (r.code !== expected) throw new Error(`${name} exited ${r.code}, expected ${expected}:\n${r.out}`);
       }
-      const after = snapshot(root);
-      const differing = [...new Set([...before.keys(), ...after.keys()])].filter((k) => before.get(k) !== after.get(k));
+      const after = await snapshotTree(root);
+      const differing = diffSnapshots(before, after);
       if (differing.length > 0) throw new Error(`rollback left differences: ${differing.join(', ')}`);
       console.log(`ok   ${label}: apply converged, rollback restored ${before.size} entries byte for byte`);
     } catch (err) {

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pc from 'picocolors';
 import { LocalHost } from '../host/local-host.js';
+import { diffSnapshots, snapshotTree } from '../host/tree-snapshot.js';
 import { TreeUfwHost } from '../host/tree-ufw-host.js';
 import { useColor, type CliIo } from './io.js';
 
@@ -35,23 +36,6 @@ export function sandboxSource(): string {
   return path.resolve(here, '..', '..', 'test', 'fixtures', 'bbb-3.0');
 }
 
-async function snapshot(dir: string): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  const walk = async (rel: string): Promise<void> => {
-    for (const entry of await fs.readdir(path.join(dir, rel), { withFileTypes: true })) {
-      const child = path.join(rel, entry.name);
-      if (child.startsWith(path.join('var', 'lib', 'bbb-twilio'))) continue;
-      if (entry.isDirectory()) await walk(child);
-      else if (entry.isSymbolicLink()) out.set(child, `link:${await fs.readlink(path.join(dir, child))}`);
-      else {
-        const st = await fs.stat(path.join(dir, child));
-        out.set(child, `${(st.mode & 0o7777).toString(8)}:${(await fs.readFile(path.join(dir, child))).toString('base64')}`);
-      }
-    }
-  };
-  await walk('');
-  return out;
-}
 
 export async function runDemo(opts: { keep?: boolean }, io: CliIo): Promise<number> {
   const c = pc.createColors(useColor(io));
@@ -61,7 +45,7 @@ export async function runDemo(opts: { keep?: boolean }, io: CliIo): Promise<numb
   const configFile = path.join(root, 'etc', 'bbb-twilio', 'config.yml');
   await fs.mkdir(path.dirname(configFile), { recursive: true });
   await fs.writeFile(configFile, DEMO_CONFIG, { mode: 0o600 });
-  const before = await snapshot(root);
+  const before = await snapshotTree(root);
 
   // The sandbox Twilio account: the API emulator in this process, holding the demo's two numbers. The UK one
   // still rings an old IVR, so the plan shows why bbb-twilio does not move it without --force-numbers.
@@ -136,15 +120,12 @@ async function walkThrough({ opts, io, c, sandbox, root, configFile, before, twi
   step(n + 1, 'Twilio: remove what bbb-twilio created in the account (numbers are detached, never released)', 'bbb-twilio uninstall --twilio --only twilio --yes');
   if ((await cli(['uninstall', '--twilio', '--only', 'twilio', '--yes', '--no-reload'])) !== 0) return 1;
 
-  const after = await snapshot(root);
-  after.delete(path.join('etc', 'bbb-twilio', 'config.yml'));
-  before.delete(path.join('etc', 'bbb-twilio', 'config.yml'));
-  const differing = [...new Set([...before.keys(), ...after.keys()])].filter((k) => before.get(k) !== after.get(k));
+  const differing = diffSnapshots(before, await snapshotTree(root));
   if (differing.length > 0) {
     io.stderr.write(`demo: rollback left differences: ${differing.join(', ')}\n`);
     return 1;
   }
-  io.stdout.write(`\n${c.green(`Checked: all ${before.size} files of the sandbox are byte for byte as before.`)}\n`);
+  io.stdout.write(`\n${c.green(`Checked: all ${before.size} files and folders of the sandbox are byte for byte as before.`)}\n`);
   io.stdout.write(`${c.green('Sandbox Twilio account:')} ${account()}.\n`);
   if (opts.keep) io.stdout.write(`Sandbox kept in ${sandbox}\n`);
   else await fs.rm(sandbox, { recursive: true, force: true });

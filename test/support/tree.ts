@@ -8,6 +8,7 @@ import type { CliIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import type { Host } from '../../src/host/host.js';
 import { LocalHost } from '../../src/host/local-host.js';
+import { OWN_PATHS, diffSnapshots, snapshotTree as snapshotOwn } from '../../src/host/tree-snapshot.js';
 import { TreeUfwHost } from '../../src/host/tree-ufw-host.js';
 
 export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
@@ -65,33 +66,11 @@ export async function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; ma
   return { code, stdout, stderr };
 }
 
-/** Every file under a tree (except bbb-twilio's own state) with its mode and bytes, for byte-for-byte checks. */
+/** Byte-for-byte snapshots: the same code as the demo's final check. */
 export async function snapshotTree(root: string, opts: { exclude?: string[] } = {}): Promise<Map<string, string>> {
-  const exclude = ['var/lib/bbb-twilio', 'etc/bbb-twilio', ...(opts.exclude ?? [])];
-  const out = new Map<string, string>();
-  const walk = async (rel: string): Promise<void> => {
-    for (const entry of await fs.readdir(path.join(root, rel), { withFileTypes: true })) {
-      const child = rel ? `${rel}/${entry.name}` : entry.name;
-      if (exclude.some((e) => child === e || child.startsWith(e + '/'))) continue;
-      const full = path.join(root, child);
-      if (entry.isSymbolicLink()) out.set(child, `link ${await fs.readlink(full)}`);
-      else if (entry.isDirectory()) {
-        // Parents of our own state dir (var/, var/lib/) are bbb-twilio's footprint, like the state itself.
-        if (!exclude.some((e) => e.startsWith(child + '/'))) out.set(child + '/', 'dir');
-        await walk(child);
-      } else {
-        const st = await fs.stat(full);
-        out.set(child, `${(st.mode & 0o7777).toString(8)} ${st.uid}:${st.gid} ${(await fs.readFile(full)).toString('base64')}`);
-      }
-    }
-  };
-  await walk('');
-  return out;
+  return snapshotOwn(root, [...OWN_PATHS, ...(opts.exclude ?? [])]);
 }
-
-export function diffSnapshots(a: Map<string, string>, b: Map<string, string>): string[] {
-  return [...new Set([...a.keys(), ...b.keys()])].filter((k) => a.get(k) !== b.get(k)).sort();
-}
+export { diffSnapshots };
 
 export async function readTreeFile(root: string, serverPath: string): Promise<string> {
   return fs.readFile(path.join(root, serverPath), 'utf8');
