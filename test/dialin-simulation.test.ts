@@ -80,12 +80,13 @@ test('a PIN whose meeting has no web-audio member is refused (the conference che
   assert.ok(sim.timeline.some((s) => s.app === 'playback' && s.data.includes('conf-bad-pin')));
 });
 
-test('a withheld caller ID meets BBB\'s rejection, unless dialin.allowAnonymous lets it in as "Phone caller"', async () => {
+test('a withheld caller ID is turned away by our own dialplan before any PIN, unless dialin.allowAnonymous lets it in as "Phone caller"', async () => {
   const strict = await installed('bbb-3.0');
   const rejected = await call(strict, ['--to', '+16135550142', '--from', 'anonymous', '--caller-name', 'Anonymous', '--dtmf', '12345#', '--active', '12345']);
   assert.equal(rejected.outcome.kind, 'rejected');
   assert.equal(rejected.outcome.cause, 'CALL_REJECTED');
-  assert.ok(rejected.timeline.some((s) => s.extension === 'reject_anonymous'));
+  assert.ok(rejected.timeline.some((s) => s.extension === 'bbb-twilio-dialin' && s.app === 'hangup'));
+  assert.ok(!rejected.timeline.some((s) => s.app === 'play_and_get_digits'), 'no PIN prompt for a withheld number');
   const twilioAnonymous = await call(strict, ['--to', '+16135550142', '--from', '+266696687', '--dtmf', '12345#', '--active', '12345']);
   assert.equal(twilioAnonymous.outcome.kind, 'rejected');
 

@@ -107,7 +107,7 @@ export async function buildPlan(
     plan.warnings.push(...result.warnings);
   }
   if (mode === 'install' && sides.includes('host')) {
-    plan.warnings.push(...pinWarnings(config, facts, pinLength), ...(await anonymousWarnings(host, config, facts)));
+    plan.warnings.push(...pinWarnings(config, facts, pinLength));
   }
   plan.warnings = dedupe(plan.warnings);
   plan.actions = neededActions(plan.changes, config.sip.profile);
@@ -144,24 +144,6 @@ function pinWarnings(config: Config, facts: ServerFacts, pinLength: number): Pla
         `dial-in asks for ${pinLength}-digit PINs but this server generates ${facts.pinLength.value}-digit ones ` +
         `(${facts.pinLength.source})`,
       hint: 'fine behind Scalelite (which sets its own PINs); otherwise remove dialin.pinLength from the config',
-    },
-  ];
-}
-
-/**
- * With allowAnonymous false, withheld numbers are turned away by BBB's own reject_anonymous extension
- * (BBB 3.0, 2025 on). Older conference dialplans have none: say so rather than promise what the server won't do.
- */
-async function anonymousWarnings(host: Host, config: Config, facts: ServerFacts): Promise<PlanWarning[]> {
-  if (config.dialin.allowAnonymous) return [];
-  const file = path.posix.join(facts.confDir, 'dialplan/default/bbb_conference.xml');
-  const text = await readText(host, file);
-  if (text === null || /reject_anonymous|\$\{caller_id_name\}/.test(text)) return [];
-  return [
-    {
-      level: 'note',
-      message: `${file} has no reject_anonymous extension: callers with a withheld number join with an empty name`,
-      hint: 'set dialin.allowAnonymous: true to name them "Phone caller", or update BigBlueButton to get its check',
     },
   ];
 }

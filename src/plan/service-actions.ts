@@ -37,7 +37,9 @@ export function describeNeed(need: ServiceNeed, profileInUse: 'dedicated' | 'ext
     case 'profile-stop':
       return fsAction(need, `sofia profile ${PROFILE_NAME} stop`, `stop the "${PROFILE_NAME}" profile`, 'drops-phone-calls');
     case 'gateway-kill':
-      return fsAction(need, `sofia profile external killgw ${GATEWAY_NAME}`, 'remove the dial-out gateway from the external profile', 'none');
+      // `rescan` skips a gateway the profile already has ("Ignoring duplicate gateway", sofia.c parse_gateways):
+      // a changed or removed gateway is unloaded first, so the rescan that follows loads the new one.
+      return fsAction(need, `sofia profile ${inUse} killgw ${GATEWAY_NAME}`, `unload the dial-out gateway from the "${inUse}" profile`, 'none');
     case 'external-restart':
       return fsAction(need, 'sofia profile external restart', 'restart the external profile (it also carries the browsers\' audio)', 'drops-web-audio');
     case 'bbb-web-restart':

@@ -48,6 +48,11 @@ export const dedicatedProfile: Resource = {
   },
 };
 
+/** The `<gateways>` block as text (the file is generated whole by bbb-twilio, so text equality is enough). */
+function gatewaysOf(xml: string): string {
+  return /<gateways>[\s\S]*?<\/gateways>/.exec(xml)?.[0] ?? '';
+}
+
 async function profileNeeds(before: string | null, after: string | null, file: string): Promise<ServiceNeed[]> {
   if (after === null) return ['profile-stop'];
   if (before === null) return ['profile-start'];
@@ -58,7 +63,9 @@ async function profileNeeds(before: string | null, after: string | null, file: s
     const changed = RESTART_PARAMS.some(
       (p) => findParams(before, file, p).map((o) => o.value).join() !== findParams(after, file, p).map((o) => o.value).join(),
     );
-    return changed ? ['profile-restart'] : ['profile-rescan'];
+    if (changed) return ['profile-restart'];
+    // A rescan re-reads params but skips a gateway the profile already has: unload it first.
+    return gatewaysOf(before) === gatewaysOf(after) ? ['profile-rescan'] : ['gateway-kill', 'profile-rescan'];
   } catch {
     return ['profile-restart']; // the old file does not parse: start over
   }

@@ -26,7 +26,8 @@ export const externalGateway: Resource = {
       needs: [],
     });
     for (const change of result.changes) {
-      change.needs = change.kind === 'delete' ? ['gateway-kill'] : ['profile-rescan'];
+      // Every change unloads the loaded gateway (rescan ignores one it already has), and a rescan loads the file's.
+      change.needs = change.kind === 'delete' ? ['gateway-kill'] : ['gateway-kill', 'profile-rescan'];
     }
     return result;
   },

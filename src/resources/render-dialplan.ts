@@ -25,6 +25,9 @@ const SOUND_INVALID = 'ivr/ivr-that_was_an_invalid_entry.wav';
 const SOUND_BAD_PIN = 'conference/conf-bad-pin.wav';
 const SOUND_GOODBYE = 'voicemail/vm-goodbye.wav';
 
+/** A caller ID that is a plain number. +266696687 spells ANONYMOUS: it is how Twilio presents a withheld number. */
+const KNOWN_NUMBER = '^\\+?(?!266696687$)\\d{4,15}$';
+
 /** Digits the caller has to enter the PIN (first digit to last), and after the last digit. */
 const PIN_TIMEOUT_MS = 10_000;
 const DIGIT_TIMEOUT_MS = 3_000;
@@ -64,7 +67,16 @@ export function renderDialplan(input: DialplanInput): string {
   act(entryCond, 'start_dtmf');
   act(entryCond, 'answer');
   act(entryCond, 'sleep', '500');
-  act(entryCond, 'transfer', to('bbb-twilio-pin'));
+  if (input.allowAnonymous) {
+    act(entryCond, 'transfer', to('bbb-twilio-pin'));
+  } else {
+    // A withheld number is turned away here, before any PIN: the stock 2.7 and 3.0 conference dialplans have no
+    // reject_anonymous of their own to rely on.
+    const known = entry.ele('condition', { field: 'caller_id_number', expression: KNOWN_NUMBER });
+    act(known, 'transfer', to('bbb-twilio-pin'));
+    known.ele('anti-action', { application: 'playback', data: SOUND_GOODBYE }).up();
+    known.ele('anti-action', { application: 'hangup', data: 'CALL_REJECTED' }).up();
+  }
 
   // 2. One PIN entry per pass; `x` marks count the passes without needing mod_expr.
   const pin = parent.ele('extension', { name: 'bbb-twilio-pin' });
@@ -86,9 +98,9 @@ export function renderDialplan(input: DialplanInput): string {
   join.ele('condition', { field: '${conference ${bbb_twilio_pin} list}', expression: '/sofia/' }).up();
   // The caller controls caller_id_name and FreeSWITCH expands variable values again when they are read
   // (BBB's own reject_anonymous reads ${caller_id_name}), so no caller-chosen name ever reaches BBB's context:
-  // it becomes the masked or plain *validated* number, or a fixed text. +266696687 spells ANONYMOUS: it is
-  // how Twilio presents a withheld number. Only a plain number reaches ${regex()}: a `|` could not re-split it.
-  const cid = join.ele('condition', { field: 'caller_id_number', expression: '^\\+?(?!266696687$)\\d{4,15}$', break: 'never' });
+  // it becomes the masked or plain *validated* number, or a fixed text. Only a plain number reaches ${regex()}:
+  // a `|` could not re-split it.
+  const cid = join.ele('condition', { field: 'caller_id_number', expression: KNOWN_NUMBER, break: 'never' });
   act(
     cid,
     'set_profile_var',
@@ -99,7 +111,7 @@ export function renderDialplan(input: DialplanInput): string {
     cid.ele('anti-action', { application: 'set_profile_var', data: 'caller_id_number=0000000000' }).up();
     cid.ele('anti-action', { application: 'set_profile_var', data: 'caller_id_name=Phone caller' }).up();
   } else {
-    // Withheld: an empty name, so BBB's reject_anonymous turns the call away (and no caller text is left).
+    // Withheld numbers were turned away at the entry; should one get here, no caller text is left.
     cid.ele('anti-action', { application: 'set_profile_var', data: 'caller_id_name=' }).up();
   }
   const joinCond = join.ele('condition');
