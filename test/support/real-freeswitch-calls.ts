@@ -22,7 +22,7 @@ export interface CallOutcome {
   joined: string | null;
   /** Hang-up cause of the BBB-side leg (null while it is up or when it never existed). */
   hangupCause: string | null;
-  /** SIP status the carrier got when no BBB-side leg was created (403 from an ACL), else null. */
+  /** Final SIP status of the carrier's INVITE (403 from an ACL), when `ended()` saw the carrier leg end. */
   sipStatus: string | null;
   /** Applications the BBB-side leg ran, in order, as `app data`. */
   applications: string[];
@@ -138,21 +138,27 @@ export class RealCall {
     return {
       joined: join ? (header(join, 'Conference-Name') ?? null) : null,
       hangupCause: hangup ? (header(hangup, 'Hangup-Cause') ?? null) : null,
-      sipStatus: uuid === null && carrierHangup ? (header(carrierHangup, 'variable_sip_term_status') ?? null) : null,
+      sipStatus: carrierHangup ? (header(carrierHangup, 'variable_sip_term_status') ?? null) : null,
       applications,
       memberName: join ? (header(join, 'Caller-Caller-ID-Name') ?? null) : null,
     };
   }
 
-  /** Wait until the BBB-side leg is gone (after a hang-up or a kill). */
+  /**
+   * Wait until the call is over: the carrier's leg ends whenever the call does (a BYE, a rejection, a failed
+   * INVITE), then the BBB-side leg's own hang-up when there was one.
+   */
   async ended(timeoutMs = 20_000): Promise<CallOutcome> {
-    const uuid = await this.inbound().catch(() => null);
     const last = await this.fs.events.waitFor(
       `call ${this.carrierUuid} to end`,
-      (e) => header(e, 'Event-Name') === 'CHANNEL_HANGUP_COMPLETE' && (header(e, 'Unique-ID') === uuid || (uuid === null && header(e, 'Unique-ID') === this.carrierUuid)),
+      (e) => header(e, 'Event-Name') === 'CHANNEL_HANGUP_COMPLETE' && header(e, 'Unique-ID') === this.carrierUuid,
       timeoutMs,
       this.fromEvent,
     );
+    const uuid = await this.inbound(2_000).catch(() => null);
+    if (uuid !== null) {
+      await this.fs.events.waitFor(`the BBB-side leg ${uuid} to end`, (e) => header(e, 'Event-Name') === 'CHANNEL_HANGUP_COMPLETE' && header(e, 'Unique-ID') === uuid, 5_000, this.fromEvent);
+    }
     return this.describe(last);
   }
 
