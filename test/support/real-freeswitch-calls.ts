@@ -13,6 +13,8 @@ export interface CallOptions {
   callerName?: string;
   /** Which of our profiles receives it: `dedicated` (its port) or `external` (BBB's external profile). */
   profile: 'dedicated' | 'external';
+  /** Another port on 127.0.0.1 instead (a profile the test added). */
+  port?: number;
   /** The sending party: Twilio's address (carrier, 127.0.0.2) or one outside signalingCidrs (rogue). */
   via?: 'carrier' | 'rogue';
 }
@@ -45,7 +47,7 @@ export class RealCall {
   /** Originate from the carrier (in the background: the call is answered by our dialplan, not by this). */
   async dial(): Promise<void> {
     const { ports } = this.fs.tree;
-    const port = this.opts.profile === 'dedicated' ? ports.dedicated : ports.external;
+    const port = this.opts.port ?? (this.opts.profile === 'dedicated' ? ports.dedicated : ports.external);
     const vars = [`origination_uuid=${this.carrierUuid}`, 'originate_timeout=20', 'ignore_early_media=true'];
     if (this.opts.from === null) {
       vars.push('origination_caller_id_number=anonymous', 'origination_caller_id_name=Anonymous', 'sip_cid_type=none', 'origination_privacy=hide_name:hide_number');
@@ -83,6 +85,20 @@ export class RealCall {
     this.inboundUuid = header(inbound, 'Unique-ID') ?? null;
     if (!this.inboundUuid) throw new Error('inbound event without Unique-ID');
     return this.inboundUuid;
+  }
+
+  /**
+   * The BBB-side leg's channel variables as FreeSWITCH last reported them (the hang-up or the conference join):
+   * `variable_x` headers, without the prefix.
+   */
+  variables(): Record<string, string> {
+    const uuid = this.inboundUuid;
+    const withVars = this.events().filter((e) => uuid !== null && header(e, 'Unique-ID') === uuid && header(e, 'variable_uuid') !== undefined);
+    const last = withVars.at(-1);
+    const vars: Record<string, string> = {};
+    if (!last) return vars;
+    for (const [k, v] of Object.entries(last.headers)) if (k.startsWith('variable_')) vars[k.slice('variable_'.length)] = v;
+    return vars;
   }
 
   /** Wait until the BBB-side leg starts its `nth` (1-based) run of `app`. */

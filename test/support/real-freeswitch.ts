@@ -125,9 +125,15 @@ async function freePort(ip: string, taken: Set<number>): Promise<number> {
   throw new Error(`no free port on ${ip}`);
 }
 
+const handedOut = new Set<number>();
+
+/** One more free port on `ip`, for profiles a test adds to its tree. */
+export function allocatePort(ip: string = ADDR.server): Promise<number> {
+  return freePort(ip, handedOut);
+}
+
 async function choosePorts(): Promise<Ports> {
-  const taken = new Set<number>();
-  const on = (ip: string): Promise<number> => freePort(ip, taken);
+  const on = (ip: string): Promise<number> => freePort(ip, handedOut);
   // Each server gets its own RTP window, so two servers of parallel test files never hand out the same port.
   const window = 10000 + Math.floor(Math.random() * 100) * 100;
   return {
@@ -233,7 +239,7 @@ async function adaptForLoopback(conf: string, ports: Ports, externalIp: string):
   );
 }
 
-function partyProfile(name: string, ip: string, port: number, context: string): string {
+export function partyProfile(name: string, ip: string, port: number, context: string): string {
   return `<profile name="${name}">
   <!-- test only: ${name} on ${ip}:${port} -->
   <settings>
@@ -384,7 +390,7 @@ export async function startFreeswitch(tree: ServerTree, opts: { profiles?: strin
       throw new Error(`FreeSWITCH's event socket did not answer on ${ADDR.server}:${tree.ports.esl} within 60 s:\n${await logTail()}`);
     }
     try {
-      const client = await EslClient.connect({ host: ADDR.server, port: tree.ports.esl, password: ESL_PASSWORD, timeoutMs: 10_000 });
+      const client = await EslClient.connect({ host: ADDR.server, port: tree.ports.esl, password: ESL_PASSWORD, timeoutMs: 30_000 });
       if ((await client.api('status')).includes('is ready')) esl = client;
       else await client.close();
     } catch {
@@ -392,7 +398,7 @@ export async function startFreeswitch(tree: ServerTree, opts: { profiles?: strin
     }
   }
   const events = new EventLog();
-  const eventConn = await EslClient.connect({ host: ADDR.server, port: tree.ports.esl, password: ESL_PASSWORD, timeoutMs: 10_000 });
+  const eventConn = await EslClient.connect({ host: ADDR.server, port: tree.ports.esl, password: ESL_PASSWORD, timeoutMs: 30_000 });
   eventConn.on('event', (e) => events.push(e));
   await eventConn.subscribe(WATCHED_EVENTS);
   const commandConn = esl;
