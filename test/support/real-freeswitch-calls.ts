@@ -121,8 +121,17 @@ export class RealCall {
   /** The caller presses keys: RFC 2833 from the carrier leg (a short pause lets a prompt start, so keys barge in). */
   async press(digits: string): Promise<void> {
     await sleep(300);
+    const uuid = await this.inbound();
+    const from = this.fs.events.all.length;
     const reply = await this.fs.api(`uuid_send_dtmf ${this.carrierUuid} ${digits}`);
     if (!reply.startsWith('+OK')) throw new Error(`uuid_send_dtmf ${digits}: ${reply.trim()}`);
+    // Say so when FreeSWITCH did not get every key, rather than letting a prompt time out in silence.
+    let got = 0;
+    await this.fs.events
+      .waitFor(`${digits.length} DTMF events on ${uuid}`, (e) => header(e, 'Event-Name') === 'DTMF' && header(e, 'Unique-ID') === uuid && ++got >= digits.length, 10_000, from)
+      .catch(() => {
+        throw new Error(`FreeSWITCH received ${got} of the ${digits.length} keys "${digits}" on ${uuid}`);
+      });
   }
 
   /** Wait for the call to join a conference or for its end (whichever first), then describe it. */

@@ -6,7 +6,7 @@
 // `<pin> XML default`, a sofia channel in the default context). Calls are driven in real-freeswitch-calls.ts.
 // Without ../shared/freeswitch every test that needs this skips with one line.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as net from 'node:net';
 import * as dgram from 'node:dgram';
@@ -127,6 +127,37 @@ async function freePort(ip: string, taken: Set<number>): Promise<number> {
 
 const handedOut = new Set<number>();
 
+const RTP_WINDOW = 1000;
+/**
+ * Each server gets its own RTP window in 10000-19999, claimed with an exclusive lock file, so servers of test files
+ * running in parallel never hand out the same port. A lock whose process is gone is taken over.
+ */
+function claimRtpWindow(): number {
+  for (let k = 0; k < 10; k += 1) {
+    const lock = path.join(os.tmpdir(), `bbb-twilio-rtp-window-${k}.lock`);
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+    } catch {
+      const owner = Number(readFileSync(lock, 'utf8'));
+      if (owner === process.pid || processAlive(owner)) continue;
+      writeFileSync(lock, String(process.pid));
+    }
+    cleanups.push(lock);
+    return 10000 + k * RTP_WINDOW;
+  }
+  throw new Error('harness: all ten RTP windows are taken by running test processes');
+}
+
+function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** One more free port on `ip`, for profiles a test adds to its tree. */
 export function allocatePort(ip: string = ADDR.server): Promise<number> {
   return freePort(ip, handedOut);
@@ -134,8 +165,7 @@ export function allocatePort(ip: string = ADDR.server): Promise<number> {
 
 async function choosePorts(): Promise<Ports> {
   const on = (ip: string): Promise<number> => freePort(ip, handedOut);
-  // Each server gets its own RTP window, so two servers of parallel test files never hand out the same port.
-  const window = 10000 + Math.floor(Math.random() * 100) * 100;
+  const window = claimRtpWindow();
   return {
     external: await on(ADDR.server),
     internal: await on(ADDR.server),
@@ -149,7 +179,7 @@ async function choosePorts(): Promise<Ports> {
     rogue: await on(ADDR.rogue),
     webaudio: await on(ADDR.webaudio),
     rtpStart: window,
-    rtpEnd: window + 98,
+    rtpEnd: window + RTP_WINDOW - 2,
   };
 }
 
