@@ -172,16 +172,46 @@ describe('bad config values: plan and apply refuse, naming file, line and key', 
       hint: ['examples/config.yml'],
     },
     {
-      name: 'a PIN length of 3',
-      yaml: BASE_CONFIG + 'dialin:\n  pinLength: 3\n',
-      error: (file) => [`${file}:8: `, 'dialin.pinLength', '4 to 11', 'got 3'],
+      name: 'a PIN length of 4, which BBB cannot join',
+      yaml: BASE_CONFIG + 'dialin:\n  pinLength: 4\n',
+      error: (file) => [`${file}:8: `, 'dialin.pinLength', '5 to 11', 'got 4'],
       hint: ['examples/config.yml'],
     },
     {
       name: 'a PIN length of 12',
       yaml: BASE_CONFIG + 'dialin:\n  pinLength: 12\n',
-      error: (file) => [`${file}:8: `, 'dialin.pinLength', '4 to 11', 'got 12'],
+      error: (file) => [`${file}:8: `, 'dialin.pinLength', '5 to 11', 'got 12'],
       hint: ['examples/config.yml'],
+    },
+    {
+      name: 'a country code that is no country, blamed on server.country rather than on the numbers',
+      yaml: BASE_CONFIG.replace('  publicIp: 203.0.113.10\n', '  publicIp: 203.0.113.10\n  country: XX\n'),
+      error: (file) => [`${file}:3: `, 'server.country', '"XX"', 'not a country code'],
+      hint: ['examples/config.yml'],
+    },
+    {
+      name: 'a number with an extension',
+      yaml: BASE_CONFIG.replace('"+1 613-555-0142"', '"+1 613 555 0142 ext. 99"'),
+      error: (file) => [`${file}:4: `, 'numbers.0', '"+1 613 555 0142 ext. 99"', 'extension'],
+      hint: ['remove the extension'],
+    },
+    {
+      name: 'a number with markup after it',
+      yaml: BASE_CONFIG.replace('"+1 613-555-0142"', '"+16135550142</condition><x>"'),
+      error: (file) => [`${file}:4: `, 'numbers.0', '"+16135550142</condition><x>"', 'not part of a phone number'],
+      hint: ['the number alone'],
+    },
+    {
+      name: "a termination password that breaks Twilio's rules, even without a Twilio account to refuse it",
+      yaml: BASE_CONFIG + 'twilio:\n  termination:\n    domain: bbb.pstn.twilio.com\n    username: bbb\n    password: "weakpass"\n',
+      error: (file) => [`${file}:11: `, 'twilio.termination.password', "Twilio's rules"],
+      hint: ['another password'],
+    },
+    {
+      name: 'a termination password holding "$${", which FreeSWITCH\'s pre-processor would rewrite',
+      yaml: BASE_CONFIG + 'twilio:\n  termination:\n    domain: bbb.pstn.twilio.com\n    username: bbb\n    password: "Abcdef1234$${x}"\n',
+      error: (file) => [`${file}:11: `, 'twilio.termination.password', '"$${"', 'pre-processor'],
+      hint: ['another password'],
     },
     {
       name: 'an unknown top-level key',
@@ -239,7 +269,7 @@ describe('a config file that cannot be read', () => {
 
   it('holds a secret and is readable by others', async () => {
     const { root, configFile } = await treeWithConfig(
-      BASE_CONFIG + 'twilio:\n  termination:\n    domain: bbb.pstn.twilio.com\n    username: bbb\n    password: not-for-others\n',
+      BASE_CONFIG + 'twilio:\n  termination:\n    domain: bbb.pstn.twilio.com\n    username: bbb\n    password: NotForOthers-42\n',
     );
     await fs.chmod(configFile, 0o644);
     await expectBothRefused({ root }, { error: [configFile, 'readable by others', '644'], hint: [`chmod 600 ${configFile}`] });

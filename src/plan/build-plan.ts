@@ -1,4 +1,4 @@
-import type { Config } from '../config/schema.js';
+import { PIN_LENGTH_RULE, type Config } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 import { assertFreeswitchAudio, detectFacts, type ServerFacts } from '../host/detect-facts.js';
 import * as path from 'node:path';
@@ -116,11 +116,12 @@ export async function buildPlan(
 }
 
 function checkConsistency(config: Config, facts: ServerFacts, pinLength: number): void {
-  if (pinLength < 4 || pinLength > 11) {
-    throw new ConfigError(`${config.file}: dialin.pinLength: the server's PIN length ${pinLength} is outside 4..11`, {
+  if (pinLength < 5 || pinLength > 11) {
+    // Only the server's value gets here: the config's was checked against the same rule when it was loaded.
+    throw new ConfigError(`${config.file}: dialin.pinLength: the server's PIN length ${pinLength} (${facts.pinLength.source}) ${PIN_LENGTH_RULE}`, {
       file: config.file,
       key: 'dialin.pinLength',
-      hint: 'set dialin.pinLength (4 to 11) to the length of the PINs your meetings get',
+      hint: 'set dialin.pinLength (5 to 11) to the length of the PINs your meetings get',
     });
   }
   if (config.sip.profile === 'dedicated') {
