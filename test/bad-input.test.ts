@@ -159,6 +159,18 @@ describe('bad config values: plan and apply refuse, naming file, line and key', 
       error: (file) => [`${file}:2: `, 'server.publicIp', '"203.0.113.999"', 'not an IPv4 address'],
       hint: ['examples/config.yml'],
     },
+    ...(
+      [
+        ['0.0.0.0', 'an unspecified ("this network") address'],
+        ['224.0.0.1', 'a multicast address'],
+        ['255.255.255.255', 'the broadcast address'],
+      ] as const
+    ).map(([ip, what]) => ({
+      name: `a publicIp no server takes calls at: ${ip}`,
+      yaml: BASE_CONFIG.replace('203.0.113.10', ip),
+      error: (file: string) => [`${file}:2: `, 'server.publicIp', `"${ip}"`, what],
+      hint: ['examples/config.yml'],
+    })),
     {
       name: 'a CIDR without /bits',
       yaml: BASE_CONFIG + 'twilio:\n  signalingCidrs:\n    - 54.172.60.0\n',

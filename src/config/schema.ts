@@ -1,6 +1,6 @@
 import { isSupportedCountry } from 'libphonenumber-js/max';
 import { z } from 'zod';
-import { isIpv4, isIpv4Cidr } from '../net/ipv4.js';
+import { isIpv4, isIpv4Cidr, nonPublicIpv4 } from '../net/ipv4.js';
 
 /** Twilio's published SIP signalling ranges (all edges: calls fail over between them). */
 export const TWILIO_SIGNALING_CIDRS: readonly string[] = [
@@ -17,6 +17,13 @@ export const TWILIO_SIGNALING_CIDRS: readonly string[] = [
 export const PIN_LENGTH_RULE = "must be 5 to 11 digits (BBB's bbb_conferences joins only 5- to 11-digit PINs)";
 
 const ipv4 = z.string().refine(isIpv4, { message: 'is not an IPv4 address (like 203.0.113.10)' });
+// A lab or NAT address is only a risk (plan says so); one no host can take calls at is an error.
+const publicIp = ipv4.superRefine((ip, ctx) => {
+  const kind = nonPublicIpv4(ip);
+  if (kind?.unusable) {
+    ctx.addIssue({ code: 'custom', message: `is ${kind.what}: no server takes calls at it; give the server's public IPv4 address` });
+  }
+});
 const cidr = z
   .string()
   .refine(isIpv4Cidr, { message: 'is not an IPv4 CIDR with its /bits (like 54.172.60.0/30)' });
@@ -28,7 +35,7 @@ const numberEntry = z.union([
 
 export const configSchema = z.strictObject({
   server: z.strictObject({
-    publicIp: ipv4,
+    publicIp,
     /** Two-letter country for numbers written without a +country code. */
     country: z
       .string()

@@ -10,7 +10,7 @@ import { dedicatedProfile } from '../resources/dedicated-profile.js';
 import { dedicatedDialplan, externalDialplan } from '../resources/dialplan.js';
 import { externalGateway } from '../resources/external-gateway.js';
 import { externalProfile } from '../resources/external-profile.js';
-import { firewall } from '../resources/firewall.js';
+import { firewall, sipPort } from '../resources/firewall.js';
 import type { PlanContext, Resource } from '../resources/resource.js';
 import { varsResource } from '../resources/vars.js';
 import type { TwilioAccess } from '../twilio/twilio-access.js';
@@ -19,6 +19,7 @@ import { twilioPhoneNumbers } from '../twilio/resources/phone-numbers.js';
 import { twilioTermination } from '../twilio/resources/termination.js';
 import { twilioTrunk } from '../twilio/resources/trunk.js';
 import type { Plan, PlanWarning } from './change.js';
+import { configRisks } from './config-risks.js';
 import { neededActions } from './service-actions.js';
 
 /**
@@ -106,6 +107,7 @@ export async function buildPlan(
     plan.changes.push(...result.changes);
     plan.warnings.push(...result.warnings);
   }
+  if (mode === 'install') plan.warnings.push(...configRisks(config, sipPort(context)));
   if (mode === 'install' && sides.includes('host')) {
     plan.warnings.push(...pinWarnings(config, facts, pinLength), ...(await anonymousWarnings(host, config, facts)));
   }
