@@ -253,6 +253,54 @@ describe('bad config values: plan and apply refuse, naming file, line and key', 
   }
 });
 
+describe('values that clash with the server: plan and apply refuse, naming the key and what it clashes with', () => {
+  const SWITCH_CONF = `${CONF}/autoload_configs/switch.conf.xml`;
+  /** A switch.conf.xml the way BBB ships it: the RTP range among other core settings. */
+  const switchConf = (start: string, end: string): string =>
+    '<configuration name="switch.conf" description="Core Configuration">\n  <settings>\n' +
+    '    <param name="max-sessions" value="1000"/>\n' +
+    `    <!-- RTP ports for calls' audio -->\n    <param name="rtp-start-port" value="${start}"/>\n` +
+    `    <param name="rtp-end-port" value="${end}"/>\n  </settings>\n</configuration>\n`;
+  const atPort = (port: number): string => BASE_CONFIG + `sip:\n  port: ${port}\n`;
+
+  it("sip.port inside the RTP range that switch.conf.xml sets", async () => {
+    const { root, configFile } = await treeWithConfig(atPort(20000));
+    await fs.mkdir(path.join(root, CONF, 'autoload_configs'), { recursive: true });
+    await fs.writeFile(path.join(root, SWITCH_CONF), switchConf('16384', '24576'));
+    await expectBothRefused(
+      { root },
+      { error: [configFile, 'sip.port 20000', "FreeSWITCH's RTP port range 16384-24576", SWITCH_CONF], hint: ['outside 16384-24576'] },
+    );
+  });
+
+  it("sip.port inside FreeSWITCH's default RTP range when switch.conf.xml sets none", async () => {
+    const { root, configFile } = await treeWithConfig(atPort(30000));
+    await expectBothRefused({ root }, { error: [configFile, 'sip.port 30000', 'RTP port range 16384-32768', "FreeSWITCH's default"], hint: ['5080'] });
+  });
+
+  it('sip.port inside an RTP range set through a vars.xml variable', async () => {
+    const { root } = await treeWithConfig(atPort(12000));
+    await fs.mkdir(path.join(root, CONF, 'autoload_configs'), { recursive: true });
+    await fs.writeFile(path.join(root, SWITCH_CONF), switchConf('$${rtp_low}', '14000'));
+    await editTreeFile(root, `${CONF}/vars.xml`, (t) => t.replace('</include>', '  <X-PRE-PROCESS cmd="set" data="rtp_low=10000"/>\n</include>'));
+    await expectBothRefused({ root }, { error: ['sip.port 12000', 'RTP port range 10000-14000'], hint: ['outside 10000-14000'] });
+  });
+
+  it('sip.port above the RTP range BBB sets is taken', async () => {
+    const { root } = await treeWithConfig(atPort(30000));
+    await fs.mkdir(path.join(root, CONF, 'autoload_configs'), { recursive: true });
+    await fs.writeFile(path.join(root, SWITCH_CONF), switchConf('16384', '24576'));
+    const plan = await runCli(['plan', '--root', root]);
+    assert.equal(plan.code, 0, plan.stderr);
+  });
+
+  it("a server whose PIN length (defaultNumDigitsForTelVoice) BBB's bbb_conferences cannot join", async () => {
+    const { root, configFile } = await treeWithConfig(BASE_CONFIG);
+    await editTreeFile(root, '/etc/bigbluebutton/bbb-web.properties', (t) => `${t}defaultNumDigitsForTelVoice=4\n`);
+    await expectBothRefused({ root }, { error: [configFile, 'dialin.pinLength', "server's PIN length 4", '5 to 11'], hint: ['dialin.pinLength (5 to 11)'] });
+  });
+});
+
 describe('a config file that cannot be read', () => {
   it('is missing', async () => {
     const root = await copyFixture('bbb-3.0');

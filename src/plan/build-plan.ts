@@ -3,6 +3,7 @@ import { ConfigError } from '../errors.js';
 import { assertFreeswitchAudio, detectFacts, type ServerFacts } from '../host/detect-facts.js';
 import * as path from 'node:path';
 import { readText, type Host } from '../host/host.js';
+import { readRtpPortRange } from '../host/rtp-port-range.js';
 import { readState, type State } from '../apply/state.js';
 import { applyConfigHook } from '../resources/apply-config-hook.js';
 import { bbbWebProperties } from '../resources/bbb-web-properties.js';
@@ -89,7 +90,7 @@ export async function buildPlan(
   if (mode === 'install') assertFreeswitchAudio(facts);
   const state = await readState(host);
   const pinLength = config.dialin.pinLength ?? facts.pinLength.value;
-  if (mode === 'install') checkConsistency(config, facts, pinLength);
+  if (mode === 'install') await checkConsistency(host, config, facts, pinLength);
 
   const context: PlanContext = {
     host,
@@ -117,7 +118,7 @@ export async function buildPlan(
   return { plan, facts, state, context };
 }
 
-function checkConsistency(config: Config, facts: ServerFacts, pinLength: number): void {
+async function checkConsistency(host: Host, config: Config, facts: ServerFacts, pinLength: number): Promise<void> {
   if (pinLength < 5 || pinLength > 11) {
     // Only the server's value gets here: the config's was checked against the same rule when it was loaded.
     throw new ConfigError(`${config.file}: dialin.pinLength: the server's PIN length ${pinLength} (${facts.pinLength.source}) ${PIN_LENGTH_RULE}`, {
@@ -134,6 +135,14 @@ function checkConsistency(config: Config, facts: ServerFacts, pinLength: number)
         key: 'sip.port',
         hint: 'keep the default 5080, or pick a free port',
       });
+    }
+    // FreeSWITCH hands these ports to calls' audio: a SIP profile there collides with a call sooner or later.
+    const rtp = await readRtpPortRange(host, facts.confDir);
+    if (config.sip.port >= rtp.start && config.sip.port <= rtp.end) {
+      throw new ConfigError(
+        `${config.file}: sip.port ${config.sip.port} is inside FreeSWITCH's RTP port range ${rtp.start}-${rtp.end} (${rtp.source})`,
+        { file: config.file, key: 'sip.port', hint: `pick a port outside ${rtp.start}-${rtp.end}, like the default 5080` },
+      );
     }
   }
 }
