@@ -297,7 +297,7 @@ describe('values that clash with the server: plan and apply refuse, naming the k
   it("a server whose PIN length (defaultNumDigitsForTelVoice) BBB's bbb_conferences cannot join", async () => {
     const { root, configFile } = await treeWithConfig(BASE_CONFIG);
     await editTreeFile(root, '/etc/bigbluebutton/bbb-web.properties', (t) => `${t}defaultNumDigitsForTelVoice=4\n`);
-    await expectBothRefused({ root }, { error: [configFile, 'dialin.pinLength', "server's PIN length 4", '5 to 11'], hint: ['dialin.pinLength (5 to 11)'] });
+    await expectBothRefused({ root }, { error: [configFile, 'dialin.pinLength', '4-digit PINs', 'bbb-web.properties', '5- to 11-digit'], hint: ['defaultNumDigitsForTelVoice', 'dialin.pinLength (5 to 11)'] });
   });
 });
 

@@ -1,4 +1,4 @@
-import { PIN_LENGTH_RULE, type Config } from '../config/schema.js';
+import type { Config } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 import { assertFreeswitchAudio, detectFacts, type ServerFacts } from '../host/detect-facts.js';
 import * as path from 'node:path';
@@ -121,11 +121,15 @@ export async function buildPlan(
 async function checkConsistency(host: Host, config: Config, facts: ServerFacts, pinLength: number): Promise<void> {
   if (pinLength < 5 || pinLength > 11) {
     // Only the server's value gets here: the config's was checked against the same rule when it was loaded.
-    throw new ConfigError(`${config.file}: dialin.pinLength: the server's PIN length ${pinLength} (${facts.pinLength.source}) ${PIN_LENGTH_RULE}`, {
-      file: config.file,
-      key: 'dialin.pinLength',
-      hint: 'set dialin.pinLength (5 to 11) to the length of the PINs your meetings get',
-    });
+    throw new ConfigError(
+      `${config.file}: dialin.pinLength: this server generates ${pinLength}-digit PINs, set in ${facts.pinLength.source}, ` +
+        "but BBB's bbb_conferences joins only 5- to 11-digit PINs",
+      {
+        file: config.file,
+        key: 'dialin.pinLength',
+        hint: 'set defaultNumDigitsForTelVoice to 5..11 in /etc/bigbluebutton/bbb-web.properties, or dialin.pinLength (5 to 11) to the length of the PINs your meetings get',
+      },
+    );
   }
   if (config.sip.profile === 'dedicated') {
     const used = config.sip.port === facts.externalSipPort ? 'the external profile (SIP)' : BBB_PORTS.get(config.sip.port);
