@@ -159,6 +159,18 @@ describe('bad config values: plan and apply refuse, naming file, line and key', 
       error: (file) => [`${file}:2: `, 'server.publicIp', '"203.0.113.999"', 'not an IPv4 address'],
       hint: ['examples/config.yml'],
     },
+    ...(
+      [
+        ['0.0.0.0', 'an unspecified ("this network") address'],
+        ['224.0.0.1', 'a multicast address'],
+        ['255.255.255.255', 'the broadcast address'],
+      ] as const
+    ).map(([ip, what]) => ({
+      name: `a publicIp no server takes calls at: ${ip}`,
+      yaml: BASE_CONFIG.replace('203.0.113.10', ip),
+      error: (file: string) => [`${file}:2: `, 'server.publicIp', `"${ip}"`, what],
+      hint: ['examples/config.yml'],
+    })),
     {
       name: 'a CIDR without /bits',
       yaml: BASE_CONFIG + 'twilio:\n  signalingCidrs:\n    - 54.172.60.0\n',
@@ -172,16 +184,46 @@ describe('bad config values: plan and apply refuse, naming file, line and key', 
       hint: ['examples/config.yml'],
     },
     {
-      name: 'a PIN length of 3',
-      yaml: BASE_CONFIG + 'dialin:\n  pinLength: 3\n',
-      error: (file) => [`${file}:8: `, 'dialin.pinLength', '4 to 11', 'got 3'],
+      name: 'a PIN length of 4, which BBB cannot join',
+      yaml: BASE_CONFIG + 'dialin:\n  pinLength: 4\n',
+      error: (file) => [`${file}:8: `, 'dialin.pinLength', '5 to 11', 'got 4'],
       hint: ['examples/config.yml'],
     },
     {
       name: 'a PIN length of 12',
       yaml: BASE_CONFIG + 'dialin:\n  pinLength: 12\n',
-      error: (file) => [`${file}:8: `, 'dialin.pinLength', '4 to 11', 'got 12'],
+      error: (file) => [`${file}:8: `, 'dialin.pinLength', '5 to 11', 'got 12'],
       hint: ['examples/config.yml'],
+    },
+    {
+      name: 'a country code that is no country, blamed on server.country rather than on the numbers',
+      yaml: BASE_CONFIG.replace('  publicIp: 203.0.113.10\n', '  publicIp: 203.0.113.10\n  country: XX\n'),
+      error: (file) => [`${file}:3: `, 'server.country', '"XX"', 'not a country code'],
+      hint: ['examples/config.yml'],
+    },
+    {
+      name: 'a number with an extension',
+      yaml: BASE_CONFIG.replace('"+1 613-555-0142"', '"+1 613 555 0142 ext. 99"'),
+      error: (file) => [`${file}:4: `, 'numbers.0', '"+1 613 555 0142 ext. 99"', 'extension'],
+      hint: ['remove the extension'],
+    },
+    {
+      name: 'a number with markup after it',
+      yaml: BASE_CONFIG.replace('"+1 613-555-0142"', '"+16135550142</condition><x>"'),
+      error: (file) => [`${file}:4: `, 'numbers.0', '"+16135550142</condition><x>"', 'not part of a phone number'],
+      hint: ['the number alone'],
+    },
+    {
+      name: "a termination password that breaks Twilio's rules, even without a Twilio account to refuse it",
+      yaml: BASE_CONFIG + 'twilio:\n  termination:\n    domain: bbb.pstn.twilio.com\n    username: bbb\n    password: "weakpass"\n',
+      error: (file) => [`${file}:11: `, 'twilio.termination.password', "Twilio's rules"],
+      hint: ['another password'],
+    },
+    {
+      name: 'a termination password holding "$${", which FreeSWITCH\'s pre-processor would rewrite',
+      yaml: BASE_CONFIG + 'twilio:\n  termination:\n    domain: bbb.pstn.twilio.com\n    username: bbb\n    password: "Abcdef1234$${x}"\n',
+      error: (file) => [`${file}:11: `, 'twilio.termination.password', '"$${"', 'pre-processor'],
+      hint: ['another password'],
     },
     {
       name: 'an unknown top-level key',
@@ -209,6 +251,54 @@ describe('bad config values: plan and apply refuse, naming file, line and key', 
       await expectBothRefused({ root }, { error: c.error(configFile), hint: c.hint });
     });
   }
+});
+
+describe('values that clash with the server: plan and apply refuse, naming the key and what it clashes with', () => {
+  const SWITCH_CONF = `${CONF}/autoload_configs/switch.conf.xml`;
+  /** A switch.conf.xml the way BBB ships it: the RTP range among other core settings. */
+  const switchConf = (start: string, end: string): string =>
+    '<configuration name="switch.conf" description="Core Configuration">\n  <settings>\n' +
+    '    <param name="max-sessions" value="1000"/>\n' +
+    `    <!-- RTP ports for calls' audio -->\n    <param name="rtp-start-port" value="${start}"/>\n` +
+    `    <param name="rtp-end-port" value="${end}"/>\n  </settings>\n</configuration>\n`;
+  const atPort = (port: number): string => BASE_CONFIG + `sip:\n  port: ${port}\n`;
+
+  it("sip.port inside the RTP range that switch.conf.xml sets", async () => {
+    const { root, configFile } = await treeWithConfig(atPort(20000));
+    await fs.mkdir(path.join(root, CONF, 'autoload_configs'), { recursive: true });
+    await fs.writeFile(path.join(root, SWITCH_CONF), switchConf('16384', '24576'));
+    await expectBothRefused(
+      { root },
+      { error: [configFile, 'sip.port 20000', "FreeSWITCH's RTP port range 16384-24576", SWITCH_CONF], hint: ['outside 16384-24576'] },
+    );
+  });
+
+  it("sip.port inside FreeSWITCH's default RTP range when switch.conf.xml sets none", async () => {
+    const { root, configFile } = await treeWithConfig(atPort(30000));
+    await expectBothRefused({ root }, { error: [configFile, 'sip.port 30000', 'RTP port range 16384-32768', "FreeSWITCH's default"], hint: ['5080'] });
+  });
+
+  it('sip.port inside an RTP range set through a vars.xml variable', async () => {
+    const { root } = await treeWithConfig(atPort(12000));
+    await fs.mkdir(path.join(root, CONF, 'autoload_configs'), { recursive: true });
+    await fs.writeFile(path.join(root, SWITCH_CONF), switchConf('$${rtp_low}', '14000'));
+    await editTreeFile(root, `${CONF}/vars.xml`, (t) => t.replace('</include>', '  <X-PRE-PROCESS cmd="set" data="rtp_low=10000"/>\n</include>'));
+    await expectBothRefused({ root }, { error: ['sip.port 12000', 'RTP port range 10000-14000'], hint: ['outside 10000-14000'] });
+  });
+
+  it('sip.port above the RTP range BBB sets is taken', async () => {
+    const { root } = await treeWithConfig(atPort(30000));
+    await fs.mkdir(path.join(root, CONF, 'autoload_configs'), { recursive: true });
+    await fs.writeFile(path.join(root, SWITCH_CONF), switchConf('16384', '24576'));
+    const plan = await runCli(['plan', '--root', root]);
+    assert.equal(plan.code, 0, plan.stderr);
+  });
+
+  it("a server whose PIN length (defaultNumDigitsForTelVoice) BBB's bbb_conferences cannot join", async () => {
+    const { root, configFile } = await treeWithConfig(BASE_CONFIG);
+    await editTreeFile(root, '/etc/bigbluebutton/bbb-web.properties', (t) => `${t}defaultNumDigitsForTelVoice=4\n`);
+    await expectBothRefused({ root }, { error: [configFile, 'dialin.pinLength', '4-digit PINs', 'bbb-web.properties', '5- to 11-digit'], hint: ['defaultNumDigitsForTelVoice', 'dialin.pinLength (5 to 11)'] });
+  });
 });
 
 describe('a config file that cannot be read', () => {
@@ -239,7 +329,7 @@ describe('a config file that cannot be read', () => {
 
   it('holds a secret and is readable by others', async () => {
     const { root, configFile } = await treeWithConfig(
-      BASE_CONFIG + 'twilio:\n  termination:\n    domain: bbb.pstn.twilio.com\n    username: bbb\n    password: not-for-others\n',
+      BASE_CONFIG + 'twilio:\n  termination:\n    domain: bbb.pstn.twilio.com\n    username: bbb\n    password: NotForOthers-42\n',
     );
     await fs.chmod(configFile, 0o644);
     await expectBothRefused({ root }, { error: [configFile, 'readable by others', '644'], hint: [`chmod 600 ${configFile}`] });

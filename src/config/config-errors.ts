@@ -147,7 +147,7 @@ function unwrapUnion(issue: ZodIssue, data: unknown): ZodIssue {
 
 function rangeMessage(issue: ZodIssue): string {
   if (issue.code !== 'too_small' && issue.code !== 'too_big') return issue.message;
-  // Messages given in the schema ("must be 4 to 11 digits") say it best.
+  // Messages given in the schema ("must be 5 to 11 digits") say it best.
   if (!/^(Too small|Too big)/.test(issue.message)) return issue.message;
   const bound = String(issue.code === 'too_small' ? issue.minimum : issue.maximum);
   if (issue.origin === 'array') {

@@ -146,14 +146,14 @@ numbers:
 });
 
 describe('parseConfig: secrets', () => {
-  const withPassword = MINIMAL + TERMINATION + '    password: from-the-file\n  authToken: token-from-the-file\n';
+  const withPassword = MINIMAL + TERMINATION + '    password: FromTheFile-42x\n  authToken: token-from-the-file\n';
 
   it('takes the termination password and auth token from the file', () => {
     const config = parse(withPassword, { fileMode: 0o600 });
     assert.deepEqual(config.twilio.termination, {
       domain: 'bbb.pstn.twilio.com',
       username: 'bbb-server',
-      password: 'from-the-file',
+      password: 'FromTheFile-42x',
     });
     assert.equal(config.twilio.authToken, 'token-from-the-file');
   });
@@ -161,15 +161,15 @@ describe('parseConfig: secrets', () => {
   it('lets BBB_TWILIO_TERMINATION_PASSWORD and TWILIO_AUTH_TOKEN override the file', () => {
     const config = parse(withPassword, {
       fileMode: 0o600,
-      env: { BBB_TWILIO_TERMINATION_PASSWORD: 'from-the-env', TWILIO_AUTH_TOKEN: 'token-from-the-env' },
+      env: { BBB_TWILIO_TERMINATION_PASSWORD: 'FromTheEnv-42xy', TWILIO_AUTH_TOKEN: 'token-from-the-env' },
     });
-    assert.equal(config.twilio.termination?.password, 'from-the-env');
+    assert.equal(config.twilio.termination?.password, 'FromTheEnv-42xy');
     assert.equal(config.twilio.authToken, 'token-from-the-env');
   });
 
   it('accepts a termination whose password is only in the environment', () => {
-    const config = parse(MINIMAL + TERMINATION, { env: { BBB_TWILIO_TERMINATION_PASSWORD: 'only-in-env' }, fileMode: 0o644 });
-    assert.equal(config.twilio.termination?.password, 'only-in-env');
+    const config = parse(MINIMAL + TERMINATION, { env: { BBB_TWILIO_TERMINATION_PASSWORD: 'OnlyInEnv-42xyz' }, fileMode: 0o644 });
+    assert.equal(config.twilio.termination?.password, 'OnlyInEnv-42xyz');
   });
 
   it('refuses a termination without any password, naming twilio.termination.password', () => {
@@ -184,12 +184,48 @@ describe('parseConfig: secrets', () => {
       assert.ok(err.message.startsWith(`${FILE}: `));
       assert.match(err.message, new RegExp(`readable by others \\(mode ${mode.toString(8)}\\)`));
       assert.equal(err.hint, `run: chmod 600 ${FILE}`);
-      assert.ok(!err.message.includes('from-the-file') && !err.message.includes('token-from-the-file'));
+      assert.ok(!err.message.includes('FromTheFile-42x') && !err.message.includes('token-from-the-file'));
     });
   }
 
   it('accepts a world-readable config file that holds no secret', () => {
     assert.equal(parse(MINIMAL, { fileMode: 0o644 }).server.publicIp, '203.0.113.10');
+  });
+
+  const weak: [string, string][] = [
+    ['11 characters', 'Abcdefgh1jk'],
+    ['no digit', 'Abcdefghijklmn'],
+    ['no upper-case letter', 'abcdefgh1jklmn'],
+    ['no lower-case letter', 'ABCDEFGH1JKLMN'],
+  ];
+  for (const [why, password] of weak) {
+    it(`refuses a termination password with ${why} (Twilio's rules), naming the key but never the password`, () => {
+      const err = configError(MINIMAL + TERMINATION + `    password: "${password}"\n`, { fileMode: 0o600 });
+      assertNames(err, { line: 9, key: 'twilio.termination.password' }, "does not meet Twilio's rules", 'at least 12 characters');
+      assert.ok(!err.message.includes(password) && !(err.hint ?? '').includes(password), err.message);
+    });
+  }
+
+  it('refuses a termination password holding "$${", which FreeSWITCH\'s pre-processor would rewrite', () => {
+    const password = 'Abcdef$${x}123';
+    const err = configError(MINIMAL + TERMINATION + `    password: "${password}"\n`, { fileMode: 0o600 });
+    assertNames(err, { line: 9, key: 'twilio.termination.password' }, '"$${"', "FreeSWITCH's pre-processor");
+    assert.ok(!err.message.includes(password), err.message);
+  });
+
+  it('blames a weak password from BBB_TWILIO_TERMINATION_PASSWORD on that variable, not on the file', () => {
+    const err = configError(MINIMAL + TERMINATION + '    password: FromTheFile-42x\n', {
+      fileMode: 0o600,
+      env: { BBB_TWILIO_TERMINATION_PASSWORD: 'weak-from-env' },
+    });
+    assert.equal(err.key, 'BBB_TWILIO_TERMINATION_PASSWORD');
+    assert.match(err.message, /^BBB_TWILIO_TERMINATION_PASSWORD does not meet Twilio's rules/);
+    assert.ok(!err.message.includes('weak-from-env'), err.message);
+  });
+
+  it('a generated password meets the rules', () => {
+    const config = parse(MINIMAL + TERMINATION, { generateMissingPassword: true });
+    assert.equal(config.twilio.termination?.passwordGenerated, true);
   });
 
   it('never shows a secret in an error about its value', () => {
@@ -209,6 +245,30 @@ describe('parseConfig: one error per bad value, naming file, line and key', () =
   it('text that is no phone number at all', () => {
     const err = configError(MINIMAL.replace('"+1 613-555-0142"', 'call-me-maybe'));
     assertNames(err, { line: 4, key: 'numbers.0' }, '"call-me-maybe"', 'is not a phone number');
+  });
+
+  it('a country code that is no country: blamed on server.country, not on the numbers', () => {
+    const err = configError('server:\n  publicIp: 203.0.113.10\n  country: XX\nnumbers:\n  - "020 7946 0018"\n');
+    assertNames(err, { line: 3, key: 'server.country' }, '"XX"', 'not a country code');
+    assert.ok(!err.message.includes('numbers'), err.message);
+  });
+
+  it('a number with an extension, which callers could never dial and BBB would show', () => {
+    const err = configError(MINIMAL.replace('"+1 613-555-0142"', '"+1 613 555 0142 ext. 99"'));
+    assertNames(err, { line: 4, key: 'numbers.0' }, '"+1 613 555 0142 ext. 99"', 'has an extension');
+    assert.match(err.hint ?? '', /remove the extension/);
+  });
+
+  for (const junk of ['"+16135550142</condition><x>"', '"+1 613 555 0142 (main office)"', '"tel:+16135550142"']) {
+    it(`a number with text around it: ${junk}`, () => {
+      const err = configError(MINIMAL.replace('"+1 613-555-0142"', junk));
+      assertNames(err, { line: 4, key: 'numbers.0' }, junk, 'not part of a phone number');
+    });
+  }
+
+  it('human formats of a number are still accepted', () => {
+    const yaml = MINIMAL + '  - "+44 (20) 7946.0018"\n  - "+49 30/1234567"\n';
+    assert.deepEqual(parse(yaml).numbers.map((n) => n.e164), ['+16135550142', '+442079460018', '+49301234567']);
   });
 
   it('a number listed twice in different formats', () => {
@@ -246,15 +306,15 @@ describe('parseConfig: one error per bad value, naming file, line and key', () =
     assertNames(err, { line: 7, key: 'twilio.signalingCidrs.0' }, '"54.172.60.0/33"', 'not an IPv4 CIDR');
   });
 
-  for (const length of [3, 12]) {
-    it(`a PIN length of ${length}`, () => {
+  for (const length of [3, 4, 12]) {
+    it(`a PIN length of ${length}, which BBB's bbb_conferences (5 to 11 digits) can never join`, () => {
       const err = configError(MINIMAL + `dialin:\n  pinLength: ${length}\n`);
-      assertNames(err, { line: 6, key: 'dialin.pinLength' }, '4 to 11', `got ${length}`);
+      assertNames(err, { line: 6, key: 'dialin.pinLength' }, '5 to 11', 'bbb_conferences', `got ${length}`);
     });
   }
 
-  it('the PIN lengths at the limits, 4 and 11, are allowed', () => {
-    assert.equal(parse(MINIMAL + 'dialin:\n  pinLength: 4\n').dialin.pinLength, 4);
+  it('the PIN lengths at the limits, 5 and 11, are allowed', () => {
+    assert.equal(parse(MINIMAL + 'dialin:\n  pinLength: 5\n').dialin.pinLength, 5);
     assert.equal(parse(MINIMAL + 'dialin:\n  pinLength: 11\n').dialin.pinLength, 11);
   });
 

@@ -2,7 +2,7 @@ import { parsePhoneNumberWithError, type CountryCode } from 'libphonenumber-js/m
 import { parseDocument, LineCounter } from 'yaml';
 import { ConfigError } from '../errors.js';
 import { ConfigLocator, SEE_EXAMPLE, yamlSyntaxError, zodIssueToConfigError } from './config-errors.js';
-import { generateTwilioPassword } from '../twilio/sip-password.js';
+import { TWILIO_PASSWORD_RULES, generateTwilioPassword, terminationPasswordProblem } from '../twilio/sip-password.js';
 import { configSchema, type Config, type PhoneNumber, type RawConfig } from './schema.js';
 
 export interface LoadOptions {
@@ -66,6 +66,9 @@ function normalise(raw: RawConfig, locate: ConfigLocator, opts: LoadOptions): Co
       hint: 'set it in the config file (mode 0600) or in BBB_TWILIO_TERMINATION_PASSWORD',
     });
   }
+  if (termination && terminationPassword && !passwordGenerated) {
+    checkTerminationPassword(terminationPassword, Boolean(env.BBB_TWILIO_TERMINATION_PASSWORD), locate);
+  }
   const authToken = env.TWILIO_AUTH_TOKEN || raw.twilio.authToken;
   const secretsInFile = Boolean(raw.twilio.authToken || termination?.password);
   if (secretsInFile && opts.fileMode !== undefined && (opts.fileMode & 0o077) !== 0) {
@@ -95,13 +98,36 @@ function normalise(raw: RawConfig, locate: ConfigLocator, opts: LoadOptions): Co
               username: termination.username,
               password: terminationPassword,
               ...(passwordGenerated ? { passwordGenerated } : {}),
-              ...(env.BBB_TWILIO_TERMINATION_PASSWORD ? { passwordFromEnv: true } : {}),
             }
           : undefined,
     },
     firewall: { backend: raw.firewall.backend },
   };
 }
+
+const PASSWORD_NEEDS = `${TWILIO_PASSWORD_RULES}, without "$\${"`;
+
+/** Refused before Twilio or FreeSWITCH sees it, blaming where it came from; the password itself is never shown. */
+function checkTerminationPassword(password: string, fromEnv: boolean, locate: ConfigLocator): void {
+  const problem = terminationPasswordProblem(password);
+  if (problem === undefined) return;
+  const file = locate.file;
+  if (fromEnv) {
+    throw new ConfigError(`BBB_TWILIO_TERMINATION_PASSWORD ${problem}`, {
+      file,
+      key: 'BBB_TWILIO_TERMINATION_PASSWORD',
+      hint: `set another password in that environment variable (${PASSWORD_NEEDS}), or unset it to use the config file's`,
+    });
+  }
+  throw new ConfigError(`${locate.where(['twilio', 'termination', 'password'])}: twilio.termination.password ${problem}`, {
+    file,
+    key: 'twilio.termination.password',
+    hint: `choose another password (${PASSWORD_NEEDS}), or remove it from the config and let apply generate one`,
+  });
+}
+
+/** What a number may hold besides digits: the separators people write (`+1 (613) 555-0142`, `030/1234567`). */
+const PHONE_CHARACTERS = /^\+?[\d\s().\-/]+$/;
 
 export function parsePhone(
   value: string,
@@ -110,17 +136,28 @@ export function parsePhone(
   key: string,
   line?: number,
 ): { e164: string; display: string } {
-  const fail = (why: string): ConfigError =>
-    new ConfigError(`${file}${line === undefined ? '' : `:${line}`}: ${key}: "${value}" ${why}`, {
-      file,
-      key,
-      hint: 'write the number with its country code, like "+1 613-555-0142" (or set server.country)',
-    });
+  const withCountry = 'write the number with its country code, like "+1 613-555-0142" (or set server.country)';
+  const fail = (why: string, hint = withCountry): ConfigError =>
+    new ConfigError(`${file}${line === undefined ? '' : `:${line}`}: ${key}: "${value}" ${why}`, { file, key, hint });
   let parsed;
   try {
     parsed = parsePhoneNumberWithError(value, country);
   } catch {
     throw fail('is not a phone number');
+  }
+  // libphonenumber reads past an extension and past trailing text; a Twilio number has neither, and what the
+  // config holds is shown to every meeting, so it must be the number alone.
+  if (parsed.ext !== undefined) {
+    throw fail(
+      `has an extension (${parsed.ext}): callers cannot dial one to a Twilio number`,
+      'remove the extension: list the Twilio number alone, like "+1 613-555-0142"',
+    );
+  }
+  if (!PHONE_CHARACTERS.test(value)) {
+    throw fail(
+      'has text that is not part of a phone number (only digits, spaces and + ( ) - . / are allowed)',
+      'write the number alone, like "+1 613-555-0142"',
+    );
   }
   if (!parsed.isValid()) throw fail('is not a valid phone number');
   return { e164: parsed.number, display: parsed.formatInternational() };

@@ -1,5 +1,6 @@
+import { isSupportedCountry } from 'libphonenumber-js/max';
 import { z } from 'zod';
-import { isIpv4, isIpv4Cidr } from '../net/ipv4.js';
+import { isIpv4, isIpv4Cidr, nonPublicIpv4 } from '../net/ipv4.js';
 
 /** Twilio's published SIP signalling ranges (all edges: calls fail over between them). */
 export const TWILIO_SIGNALING_CIDRS: readonly string[] = [
@@ -13,7 +14,16 @@ export const TWILIO_SIGNALING_CIDRS: readonly string[] = [
   '177.71.206.192/30',
 ];
 
+export const PIN_LENGTH_RULE = "must be 5 to 11 digits (BBB's bbb_conferences joins only 5- to 11-digit PINs)";
+
 const ipv4 = z.string().refine(isIpv4, { message: 'is not an IPv4 address (like 203.0.113.10)' });
+// A lab or NAT address is only a risk (plan says so); one no host can take calls at is an error.
+const publicIp = ipv4.superRefine((ip, ctx) => {
+  const kind = nonPublicIpv4(ip);
+  if (kind?.unusable) {
+    ctx.addIssue({ code: 'custom', message: `is ${kind.what}: no server takes calls at it; give the server's public IPv4 address` });
+  }
+});
 const cidr = z
   .string()
   .refine(isIpv4Cidr, { message: 'is not an IPv4 CIDR with its /bits (like 54.172.60.0/30)' });
@@ -25,11 +35,12 @@ const numberEntry = z.union([
 
 export const configSchema = z.strictObject({
   server: z.strictObject({
-    publicIp: ipv4,
+    publicIp,
     /** Two-letter country for numbers written without a +country code. */
     country: z
       .string()
       .regex(/^[A-Z]{2}$/, 'must be a two-letter country code like US, GB or DE')
+      .refine(isSupportedCountry, 'is not a country code (ISO 3166, like US, GB or DE; the United Kingdom is GB)')
       .optional(),
   }),
   numbers: z.array(numberEntry).min(1, 'needs at least one Twilio phone number'),
@@ -41,7 +52,8 @@ export const configSchema = z.strictObject({
     .default({ profile: 'dedicated', port: 5080 }),
   dialin: z
     .strictObject({
-      pinLength: z.number().int().min(4, 'must be 4 to 11 digits').max(11, 'must be 4 to 11 digits').optional(),
+      // BBB's bbb_conferences extension joins only `^(\d{5,11})$`: a shorter or longer PIN can never join.
+      pinLength: z.number().int().min(5, PIN_LENGTH_RULE).max(11, PIN_LENGTH_RULE).optional(),
       tries: z.number().int().min(1).max(10).default(3),
       maskCallerId: z.boolean().default(true),
       maxCallMinutes: z.number().int().min(1).max(1440).default(240),
@@ -120,8 +132,6 @@ export interface Config {
           username: string;
           password: string;
           passwordGenerated?: boolean;
-          /** Set when BBB_TWILIO_TERMINATION_PASSWORD supplied the password, so errors blame the right place. */
-          passwordFromEnv?: boolean;
         }
       | undefined;
   };

@@ -6,6 +6,7 @@ import { coversPort, coversProto, isAnywhere, parseUfwTuples, type UfwTuple } fr
 import type { DoctorCheck } from './check.js';
 import { profileInUse, type DoctorContext } from './doctor-context.js';
 import { parseIpv4Range, rangeContains, type Ipv4Range } from '../net/ipv4.js';
+import { wideSignalingFinding } from '../plan/config-risks.js';
 
 const UFW_USER6_RULES = '/etc/ufw/user6.rules';
 const UFW_CONF = '/etc/ufw/ufw.conf';
@@ -16,6 +17,9 @@ export const firewallTwilioOnly: DoctorCheck<DoctorContext> = {
   async run(ctx, c) {
     if (!ctx.config || !ctx.facts) return c.skip('needs a valid config and the FreeSWITCH configuration (see above)');
     const { port } = profileInUse(ctx.config, ctx.facts);
+    // Rules made from such a range pass as Twilio's below, and deleting them only brings them back on apply.
+    const wide = wideSignalingFinding(ctx.config, port);
+    if (wide) return c.fail(wide.message, wide.hint);
     const backend = ctx.config.firewall.backend ?? (ctx.facts.ufwInstalled ? 'ufw' : 'none');
     if (backend === 'none') {
       return c.warn(

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { ipInCidr, isIpv4Cidr, isPrivateIpv4, isPublicIpv4, parseIpv4Range, rangeContains } from './ipv4.js';
+import { cidrBits, ipInCidr, isIpv4Cidr, isPrivateIpv4, isPublicIpv4, nonPublicIpv4, parseIpv4Range, rangeContains } from './ipv4.js';
 
 test('a /30 of Twilio contains its own addresses and is contained in a wider rule, not the reverse', () => {
   const twilio = parseIpv4Range('54.172.60.0/30');
@@ -36,4 +36,20 @@ test('ipInCidr is false, not an error, for anything that is not IPv4', () => {
   assert.ok(!ipInCidr('54.172.60.4', '54.172.60.0/30'));
   assert.ok(!ipInCidr('::1', '0.0.0.0/0'));
   assert.ok(isIpv4Cidr('54.172.60.0/30') && !isIpv4Cidr('54.172.60.0') && !isIpv4Cidr('54.172.60.0/33'));
+});
+
+test('non-public addresses are named; unspecified, multicast and broadcast ones are unusable, lab and NAT ones are not', () => {
+  assert.deepEqual(nonPublicIpv4('10.0.0.5'), { what: 'a private address', unusable: false });
+  assert.deepEqual(nonPublicIpv4('127.0.0.1'), { what: 'a loopback address', unusable: false });
+  assert.deepEqual(nonPublicIpv4('240.1.2.3'), { what: 'a reserved address', unusable: false });
+  assert.deepEqual(nonPublicIpv4('0.0.0.0'), { what: 'an unspecified ("this network") address', unusable: true });
+  assert.deepEqual(nonPublicIpv4('224.0.0.1'), { what: 'a multicast address', unusable: true });
+  assert.deepEqual(nonPublicIpv4('255.255.255.255'), { what: 'the broadcast address', unusable: true });
+  assert.equal(nonPublicIpv4('203.0.113.10'), undefined);
+  assert.equal(nonPublicIpv4('bbb.example.org'), undefined);
+});
+
+test('cidrBits reads the prefix length; a bare address is a /32', () => {
+  assert.deepEqual(['0.0.0.0/0', '54.172.0.0/16', '54.172.60.0/30', '1.2.3.4'].map(cidrBits), [0, 16, 30, 32]);
+  assert.equal(cidrBits('::/0'), undefined);
 });

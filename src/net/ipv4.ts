@@ -49,27 +49,54 @@ export function toOctets(n: number): [number, number, number, number] {
   return [Math.floor(n / 2 ** 24) % 256, Math.floor(n / 2 ** 16) % 256, Math.floor(n / 2 ** 8) % 256, n % 256];
 }
 
-/** Ranges Twilio cannot send to. (The documentation ranges count as public, so examples and tests read naturally.) */
-const NOT_PUBLIC = [
-  '0.0.0.0/8', // "this network"
-  '10.0.0.0/8',
-  '100.64.0.0/10', // shared address space (carrier-grade NAT)
-  '127.0.0.0/8', // loopback
-  '169.254.0.0/16', // link-local
-  '172.16.0.0/12',
-  '192.0.0.0/24', // IETF protocol assignments
-  '192.168.0.0/16',
-  '198.18.0.0/15', // benchmarking
-  '224.0.0.0/3', // multicast and reserved
-].map((c) => parseIpv4Range(c) as Ipv4Range); // the constants above are valid CIDRs
+interface NonPublicRange {
+  range: Ipv4Range;
+  /** For messages: `server.publicIp 10.0.0.5 is a private address`. */
+  what: string;
+  /** No host takes calls at it (an error in the config), as opposed to a lab or NAT address (a risk). */
+  unusable: boolean;
+}
+
+/**
+ * Ranges Twilio cannot send to, the first match naming an address. (The documentation ranges count as public,
+ * so examples and tests read naturally.)
+ */
+const NOT_PUBLIC: readonly NonPublicRange[] = (
+  [
+    ['0.0.0.0/8', 'an unspecified ("this network") address', true],
+    ['10.0.0.0/8', 'a private address', false],
+    ['100.64.0.0/10', 'a shared (carrier-grade NAT) address', false],
+    ['127.0.0.0/8', 'a loopback address', false],
+    ['169.254.0.0/16', 'a link-local address', false],
+    ['172.16.0.0/12', 'a private address', false],
+    ['192.0.0.0/24', 'an IETF protocol address', false],
+    ['192.168.0.0/16', 'a private address', false],
+    ['198.18.0.0/15', 'a benchmarking address', false],
+    ['224.0.0.0/4', 'a multicast address', true],
+    ['255.255.255.255/32', 'the broadcast address', true],
+    ['240.0.0.0/4', 'a reserved address', false],
+  ] as const
+).map(([cidr, what, unusable]) => ({ range: parseIpv4Range(cidr) as Ipv4Range, what, unusable })); // valid CIDRs
+
+/** What kind of non-public address this is, or undefined for a routable address (or one that is not IPv4). */
+export function nonPublicIpv4(address: string): { what: string; unusable: boolean } | undefined {
+  const r = isIpv4(address) ? parseIpv4Range(address) : null;
+  const found = r === null ? undefined : NOT_PUBLIC.find((p) => rangeContains(p.range, r));
+  return found === undefined ? undefined : { what: found.what, unusable: found.unusable };
+}
 
 /** A routable IPv4 address. */
 export function isPublicIpv4(address: string): boolean {
-  const r = isIpv4(address) ? parseIpv4Range(address) : null;
-  return r !== null && !NOT_PUBLIC.some((p) => rangeContains(p, r));
+  return isIpv4(address) && nonPublicIpv4(address) === undefined;
 }
 
 /** An IPv4 address that is not routable: private, carrier-grade NAT, loopback, link-local, reserved. */
 export function isPrivateIpv4(address: string): boolean {
   return isIpv4(address) && !isPublicIpv4(address);
+}
+
+/** The number of prefix bits of a CIDR (`/30` → 30); a bare address is a /32; undefined when it is not IPv4. */
+export function cidrBits(cidr: string): number | undefined {
+  const r = parseIpv4Range(cidr);
+  return r === null ? undefined : 32 - Math.log2(r.last - r.first + 1);
 }

@@ -3,6 +3,7 @@ import { ConfigError } from '../errors.js';
 import { assertFreeswitchAudio, detectFacts, type ServerFacts } from '../host/detect-facts.js';
 import * as path from 'node:path';
 import { readText, type Host } from '../host/host.js';
+import { readRtpPortRange } from '../host/rtp-port-range.js';
 import { readState, type State } from '../apply/state.js';
 import { applyConfigHook } from '../resources/apply-config-hook.js';
 import { bbbWebProperties } from '../resources/bbb-web-properties.js';
@@ -10,7 +11,7 @@ import { dedicatedProfile } from '../resources/dedicated-profile.js';
 import { dedicatedDialplan, externalDialplan } from '../resources/dialplan.js';
 import { externalGateway } from '../resources/external-gateway.js';
 import { externalProfile } from '../resources/external-profile.js';
-import { firewall } from '../resources/firewall.js';
+import { firewall, sipPort } from '../resources/firewall.js';
 import type { PlanContext, Resource } from '../resources/resource.js';
 import { varsResource } from '../resources/vars.js';
 import type { TwilioAccess } from '../twilio/twilio-access.js';
@@ -19,6 +20,7 @@ import { twilioPhoneNumbers } from '../twilio/resources/phone-numbers.js';
 import { twilioTermination } from '../twilio/resources/termination.js';
 import { twilioTrunk } from '../twilio/resources/trunk.js';
 import type { Plan, PlanWarning } from './change.js';
+import { configRisks } from './config-risks.js';
 import { neededActions } from './service-actions.js';
 
 /**
@@ -88,7 +90,7 @@ export async function buildPlan(
   if (mode === 'install') assertFreeswitchAudio(facts);
   const state = await readState(host);
   const pinLength = config.dialin.pinLength ?? facts.pinLength.value;
-  if (mode === 'install') checkConsistency(config, facts, pinLength);
+  if (mode === 'install') await checkConsistency(host, config, facts, pinLength);
 
   const context: PlanContext = {
     host,
@@ -106,6 +108,7 @@ export async function buildPlan(
     plan.changes.push(...result.changes);
     plan.warnings.push(...result.warnings);
   }
+  if (mode === 'install') plan.warnings.push(...configRisks(config, sipPort(context)));
   if (mode === 'install' && sides.includes('host')) {
     plan.warnings.push(...pinWarnings(config, facts, pinLength));
   }
@@ -115,13 +118,18 @@ export async function buildPlan(
   return { plan, facts, state, context };
 }
 
-function checkConsistency(config: Config, facts: ServerFacts, pinLength: number): void {
-  if (pinLength < 4 || pinLength > 11) {
-    throw new ConfigError(`${config.file}: dialin.pinLength: the server's PIN length ${pinLength} is outside 4..11`, {
-      file: config.file,
-      key: 'dialin.pinLength',
-      hint: 'set dialin.pinLength (4 to 11) to the length of the PINs your meetings get',
-    });
+async function checkConsistency(host: Host, config: Config, facts: ServerFacts, pinLength: number): Promise<void> {
+  if (pinLength < 5 || pinLength > 11) {
+    // Only the server's value gets here: the config's was checked against the same rule when it was loaded.
+    throw new ConfigError(
+      `${config.file}: dialin.pinLength: this server generates ${pinLength}-digit PINs, set in ${facts.pinLength.source}, ` +
+        "but BBB's bbb_conferences joins only 5- to 11-digit PINs",
+      {
+        file: config.file,
+        key: 'dialin.pinLength',
+        hint: 'set defaultNumDigitsForTelVoice to 5..11 in /etc/bigbluebutton/bbb-web.properties, or dialin.pinLength (5 to 11) to the length of the PINs your meetings get',
+      },
+    );
   }
   if (config.sip.profile === 'dedicated') {
     const used = config.sip.port === facts.externalSipPort ? 'the external profile (SIP)' : BBB_PORTS.get(config.sip.port);
@@ -131,6 +139,14 @@ function checkConsistency(config: Config, facts: ServerFacts, pinLength: number)
         key: 'sip.port',
         hint: 'keep the default 5080, or pick a free port',
       });
+    }
+    // FreeSWITCH hands these ports to calls' audio: a SIP profile there collides with a call sooner or later.
+    const rtp = await readRtpPortRange(host, facts.confDir);
+    if (config.sip.port >= rtp.start && config.sip.port <= rtp.end) {
+      throw new ConfigError(
+        `${config.file}: sip.port ${config.sip.port} is inside FreeSWITCH's RTP port range ${rtp.start}-${rtp.end} (${rtp.source})`,
+        { file: config.file, key: 'sip.port', hint: `pick a port outside ${rtp.start}-${rtp.end}, like the default 5080` },
+      );
     }
   }
 }

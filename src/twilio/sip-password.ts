@@ -10,15 +10,27 @@ export function meetsTwilioPasswordRules(password: string): boolean {
 
 export const TWILIO_PASSWORD_RULES = 'at least 12 characters with a digit, a lower-case and an upper-case letter';
 
+/**
+ * Why a password cannot be the dial-out credential, or undefined when it can: Twilio's rules, and FreeSWITCH's
+ * pre-processor, which rewrites `$${name}` on every line of every XML file before the gateway is read.
+ */
+export function terminationPasswordProblem(password: string): string | undefined {
+  if (password.includes('$${')) {
+    return 'contains "$${", which FreeSWITCH\'s pre-processor replaces with a variable\'s value before it reads the gateway';
+  }
+  if (!meetsTwilioPasswordRules(password)) return `does not meet Twilio's rules (${TWILIO_PASSWORD_RULES})`;
+  return undefined;
+}
+
 // Letters and digits only: safe unquoted in YAML, in XML attributes and in a SIP digest, and easy to read.
 const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
 
-/** 24 random characters (about 140 bits) that meet Twilio's rules. */
+/** 24 random characters (about 140 bits) that meet Twilio's rules and that FreeSWITCH reads as written. */
 export function generateTwilioPassword(length = 24): string {
   for (;;) {
     let out = '';
     for (let i = 0; i < length; i++) out += ALPHABET[randomInt(ALPHABET.length)];
-    if (meetsTwilioPasswordRules(out)) return out;
+    if (terminationPasswordProblem(out) === undefined) return out;
   }
 }
 

@@ -140,6 +140,19 @@ describe('firewall-twilio-only', () => {
     assert.match(fw.fix, /ufw status numbered; ufw delete N/);
   });
 
+  for (const cidr of ['0.0.0.0/0', '10.0.0.0/8']) {
+    test(`FAILS naming twilio.signalingCidrs when it holds ${cidr} (wider than /16), even once apply made the rules from it`, async () => {
+      const s = await server();
+      await writeConfig(s.root, `${TWILIO_CONFIG}  signalingCidrs:\n    - ${cidr}\n`);
+      assert.equal((await runCli(['apply', '--root', s.root, '--yes', '--no-reload', '--only', 'host'])).code, 0);
+      const { json } = await s.doctorJson('--offline');
+      const fw = statusOf(json, 'firewall-twilio-only');
+      assert.equal(fw.status, 'fail');
+      assert.ok(fw.finding.startsWith(`twilio.signalingCidrs has ${cidr} (wider than /16)`), fw.finding);
+      assert.match(fw.fix, /remove twilio\.signalingCidrs/);
+    });
+  }
+
   test('FAILS when ufw is disabled, WARNS when no firewall is managed', async () => {
     const s = await server();
     await fs.writeFile(path.join(s.root, 'etc/ufw/ufw.conf'), '# /etc/ufw/ufw.conf\nENABLED=no\nLOGLEVEL=low\n');

@@ -94,7 +94,7 @@ test("a password that breaks Twilio's rules is a config error naming the key, be
   const before = sandbox.emulator.requests.filter((r) => r.method !== 'GET').length;
   const run = await sandbox.cli(['apply', '--root', root, '--yes']);
   assert.equal(run.code, 1);
-  assert.match(run.stderr, /^error: .*config\.yml: twilio\.termination\.password does not meet Twilio's rules \(at least 12 characters with a digit, a lower-case and an upper-case letter\)\nhint: /);
+  assert.match(run.stderr, /^error: .*config\.yml:\d+: twilio\.termination\.password does not meet Twilio's rules \(at least 12 characters with a digit, a lower-case and an upper-case letter\)\nhint: /);
   assert.equal(sandbox.emulator.requests.filter((r) => r.method !== 'GET').length, before);
 });
 
@@ -103,7 +103,7 @@ test('a weak password from BBB_TWILIO_TERMINATION_PASSWORD is blamed on that var
   await writeConfig(root, twilioConfig(withPassword('FirstPassw0rd-long')));
   const run = await sandbox.cli(['plan', '--root', root], { BBB_TWILIO_TERMINATION_PASSWORD: 'shortPW1' });
   assert.equal(run.code, 1);
-  assert.match(run.stderr, /^error: BBB_TWILIO_TERMINATION_PASSWORD does not meet Twilio's rules .*\nhint: set a stronger password in that environment variable/);
+  assert.match(run.stderr, /^error: BBB_TWILIO_TERMINATION_PASSWORD does not meet Twilio's rules .*\nhint: set another password in that environment variable/);
   assert.doesNotMatch(run.stderr, /shortPW1|config\.yml/);
 });
 

@@ -5,10 +5,9 @@
 // address would still be allowed to place calls, so it is removed. Without termination (or on uninstall)
 // the lists are dissociated and deleted.
 
-import { ConfigError } from '../../errors.js';
 import type { TwilioChange } from '../../plan/change.js';
 import type { PlanContext, Resource, ResourcePlan } from '../../resources/resource.js';
-import { TWILIO_PASSWORD_RULES, hashSecret, meetsTwilioPasswordRules, secretMatches } from '../sip-password.js';
+import { hashSecret, secretMatches } from '../sip-password.js';
 import { sidRef } from '../twilio-operation.js';
 import {
   type NamedView,
@@ -46,19 +45,7 @@ export const twilioTermination: Resource = {
     ]);
     const termination = ctx.mode === 'install' ? ctx.config.twilio.termination : undefined;
     if (termination === undefined) return { changes: await terminationRemoval(ctx, name, trunk, credentialList, ipList), warnings: [] };
-    if (!meetsTwilioPasswordRules(termination.password)) {
-      if (termination.passwordFromEnv) {
-        throw new ConfigError(`BBB_TWILIO_TERMINATION_PASSWORD does not meet Twilio's rules (${TWILIO_PASSWORD_RULES})`, {
-          key: 'BBB_TWILIO_TERMINATION_PASSWORD',
-          hint: 'set a stronger password in that environment variable, or unset it to use the config file\'s',
-        });
-      }
-      throw new ConfigError(`${ctx.config.file}: twilio.termination.password does not meet Twilio's rules (${TWILIO_PASSWORD_RULES})`, {
-        file: ctx.config.file,
-        key: 'twilio.termination.password',
-        hint: 'choose a longer password, or remove it from the config and let apply generate one',
-      });
-    }
+    // Twilio's password rules were checked when the config was loaded (load-config.ts).
     return {
       changes: [
         ...(await credentialChanges(ctx, name, termination, credentialList)),
