@@ -76,6 +76,7 @@ export async function runPlan(opts: PlanOptions, io: CliIo): Promise<number> {
       for (const a of pending) io.stdout.write(`  ${formatCommand(a.argv)}\n`);
     }
   }
-  if (opts.detailedExitcode && plan.changes.length > 0) return 2;
+  // Actions still to send are drift too: FreeSWITCH runs the old files until they are done.
+  if (opts.detailedExitcode && (plan.changes.length > 0 || pending.length > 0)) return 2;
   return 0;
 }
