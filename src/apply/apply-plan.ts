@@ -87,8 +87,10 @@ export async function applyPlan(host: Host, plan: Plan, state: State, opts: Appl
         written.push(change.path);
       } else if (change.type === 'firewall') {
         progress(`firewall: ${change.argv.join(' ')}`);
+        // Intent first, as for files: a kill between the rule and its entry would leave a rule recovery cannot see.
+        const entry = await journal.registerCommand(change.argv, change.undoArgv);
         const result = await host.run(change.argv);
-        await journal.registerCommand(change.argv, change.undoArgv, result.recorded);
+        entry.recorded = result.recorded;
         if (result.code !== 0) throw new HostError(`${change.argv.join(' ')} failed: ${result.stderr.trim() || `exit ${result.code}`}`);
       } else {
         progress(describeTwilioChange(change));

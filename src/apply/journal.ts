@@ -28,7 +28,11 @@ export type JournalEntry =
   | { type: 'dir'; path: string }
   /** An empty directory that bbb-twilio had created, removed again (undo: create it). */
   | { type: 'dir-removed'; path: string; mode: number }
-  | { type: 'command'; argv: string[]; undoArgv: string[]; recorded: boolean }
+  /**
+   * A system command (a ufw rule), registered before it runs, so a kill right after it cannot hide it from recovery;
+   * `recorded` is filled in once it ran. Undoing one that never ran is harmless (ufw: "non-existent rule").
+   */
+  | { type: 'command'; argv: string[]; undoArgv: string[]; recorded?: boolean }
   | TwilioJournalEntry;
 
 /**
@@ -136,9 +140,11 @@ export class Journal {
     await this.save();
   }
 
-  async registerCommand(argv: string[], undoArgv: string[], recorded: boolean): Promise<void> {
-    this.record.entries.push({ type: 'command', argv, undoArgv, recorded });
+  async registerCommand(argv: string[], undoArgv: string[]): Promise<Extract<JournalEntry, { type: 'command' }>> {
+    const entry: Extract<JournalEntry, { type: 'command' }> = { type: 'command', argv, undoArgv };
+    this.record.entries.push(entry);
     await this.save();
+    return entry;
   }
 
   async registerTwilio(entry: Omit<TwilioJournalEntry, 'type' | 'status'>): Promise<TwilioJournalEntry> {

@@ -2,6 +2,9 @@ import * as path from 'node:path';
 import type { Host } from '../host/host.js';
 import { BACKUP_DIR, type JournalEntry } from './journal.js';
 
+/** What `ufw delete` says about a rule that does not exist. */
+const NOT_THERE = /Could not delete non-existent rule/;
+
 export interface UndoProblem {
   entry: JournalEntry;
   message: string;
@@ -47,6 +50,8 @@ async function undoEntry(host: Host, entry: JournalEntry): Promise<void> {
       return;
     case 'command': {
       const result = await host.run(entry.undoArgv);
+      // The command was journaled before it ran: a kill may have come first, so a rule that is not there is undone.
+      if (NOT_THERE.test(result.stdout + result.stderr)) return;
       if (result.code !== 0) throw new Error(`${entry.undoArgv.join(' ')} failed: ${result.stderr.trim() || `exit ${result.code}`}`);
       return;
     }
