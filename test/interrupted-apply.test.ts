@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { applyPlan } from '../src/apply/apply-plan.js';
 import { listJournals } from '../src/apply/journal.js';
 import { parseConfig } from '../src/config/load-config.js';
-import type { CommandResult } from '../src/host/host.js';
+import { HostError } from '../src/errors.js';
+import type { CommandResult, WriteOptions } from '../src/host/host.js';
 import { LocalHost } from '../src/host/local-host.js';
 import { TreeUfwHost } from '../src/host/tree-ufw-host.js';
 import { buildPlan } from '../src/plan/build-plan.js';
@@ -58,34 +59,91 @@ test('SIGHUP (a dropped SSH session) during apply undoes it, releases the lock a
   assert.equal((await listJournals(new LocalHost(root))).at(-1)?.status, 'undone');
 });
 
-/** Runs the Nth ufw command, then never returns: the process is killed right there, before anything else happens. */
-class KilledAfterUfwHost extends TreeUfwHost {
-  ufw = 0;
+/** The process is killed at the Nth ufw command, just before it runs or just after: the call never returns. */
+class KilledAtUfwHost extends TreeUfwHost {
+  private ufw = 0;
+  /** Set once the "kill" happened. */
+  dead = false;
   constructor(
     root: string,
     private readonly killAt: number,
+    private readonly when: 'before' | 'after',
   ) {
     super(new LocalHost(root));
   }
   override async run(argv: string[]): Promise<CommandResult> {
-    const result = await super.run(argv);
-    if (argv[0] === 'ufw' && ++this.ufw === this.killAt) return new Promise<CommandResult>(() => undefined);
-    return result;
+    if (argv[0] !== 'ufw' || ++this.ufw !== this.killAt) return super.run(argv);
+    if (this.when === 'after') await super.run(argv);
+    this.dead = true;
+    return new Promise<CommandResult>(() => undefined);
   }
 }
 
-test('a kill right after a ufw rule, before anything else: recovery finds the rule and removes it', async () => {
+for (const when of ['after', 'before'] as const) {
+  test(`a kill just ${when} a ufw rule runs: recovery finds it by its journal entry and the server is as it was`, async () => {
+    const root = await copyFixture('bbb-3.0');
+    await writeConfig(root);
+    const before = await snapshotTree(root);
+    const host = new KilledAtUfwHost(root, 3, when);
+    const { plan, state } = await buildPlan(host, parseConfig(BASE_CONFIG, 'config.yml'));
+    void applyPlan(host, plan, state, { command: 'apply', profile: 'dedicated', force: false }); // never settles: "killed"
+    while (!host.dead) await new Promise((resolve) => setTimeout(resolve, 10));
+    const rules = await readTreeFile(root, '/etc/ufw/user.rules');
+    assert.equal(/54\.244\.51\.0\/30/.test(rules), when === 'after', 'the third rule is in place only when the kill came after it');
+
+    // The next run recovers first (undoing a rule that never got in is fine); with nothing completed there is
+    // nothing to roll back, and the server is as it was.
+    const rollback = await runCli(['rollback', '--root', root, '--yes']);
+    assert.match(rollback.stdout, /^Recovered an interrupted apply \(.*\): its changes were undone\.\n/, rollback.stderr);
+    assert.deepEqual(diffSnapshots(before, await snapshotTree(root)), []);
+  });
+}
+
+const PROPS = '/etc/bigbluebutton/bbb-web.properties';
+
+/** /etc/bigbluebutton turns immutable (chattr +i by another tool) the moment the first ufw rule fails. */
+class ImmutableAfterUfwHost extends TreeUfwHost {
+  constructor(
+    root: string,
+    private immutable: boolean,
+  ) {
+    super(new LocalHost(root));
+  }
+  override async run(argv: string[]): Promise<CommandResult> {
+    if (argv[0] === 'ufw' && argv[1] !== 'delete') {
+      this.immutable = true;
+      return { code: 1, stdout: '', stderr: 'ERROR: problem running iptables', recorded: false };
+    }
+    return super.run(argv);
+  }
+  override async writeFileAtomic(p: string, data: Buffer, opts: WriteOptions): Promise<void> {
+    if (this.immutable && p.startsWith('/etc/bigbluebutton/')) throw new HostError(`cannot write ${p}: permission denied`, { path: p });
+    return super.writeFileAtomic(p, data, opts);
+  }
+}
+
+test('a file the undo could not restore stays the next run\'s first job: no run starts from the half-applied file', async () => {
   const root = await copyFixture('bbb-3.0');
   await writeConfig(root);
   const before = await snapshotTree(root);
-  const host = new KilledAfterUfwHost(root, 3);
-  const { plan, state } = await buildPlan(host, parseConfig(BASE_CONFIG, 'config.yml'));
-  void applyPlan(host, plan, state, { command: 'apply', profile: 'dedicated', force: false }); // never settles: "killed"
-  while (host.ufw < 3) await new Promise((resolve) => setTimeout(resolve, 10));
-  assert.match(await readTreeFile(root, '/etc/ufw/user.rules'), /54\.244\.51\.0\/30/, 'the third rule is in place');
+  const failed = await runCli(['apply', '--root', root, '--yes'], { makeHost: (r) => new ImmutableAfterUfwHost(r, false) });
+  assert.equal(failed.code, 1);
+  assert.match(failed.stderr, new RegExp(`undo left 1 problem\\(s\\): ${PROPS} is not restored \\(cannot write ${PROPS}: permission denied\\)`));
+  assert.match(failed.stderr, new RegExp(`\\nhint: fix the cause .*chattr -i.*then run bbb-twilio apply again: it puts these back before anything else; or restore by hand: ${PROPS} from /var/lib/bbb-twilio/backups/\\S+/\\d+ \\(journal `));
+  assert.match(await readTreeFile(root, PROPS), /defaultDialAccessNumber=\+1 613 555 0142/, 'our line is still there');
 
-  // The next run recovers first; with nothing completed there is nothing to roll back, and the server is as it was.
-  const rollback = await runCli(['rollback', '--root', root, '--yes']);
-  assert.match(rollback.stdout, /^Recovered an interrupted apply \(.*\): its changes were undone\.\n/);
+  // Still immutable: the next apply stops before planning, naming the file; nothing else changes.
+  const stillStuck = await snapshotTree(root);
+  const refused = await runCli(['apply', '--root', root, '--yes'], { makeHost: (r) => new ImmutableAfterUfwHost(r, true) });
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, new RegExp(`^error: an earlier apply \\(\\S+\\) could not be undone: ${PROPS} is not restored \\(.*\\); nothing else was changed\\n`));
+  assert.deepEqual(diffSnapshots(stillStuck, await snapshotTree(root)), []);
+
+  // Fixed: the next apply puts the file back first, then applies from the server's own baseline, so uninstall
+  // removes our lines again and the server is as it was before bbb-twilio.
+  const apply = await runCli(['apply', '--root', root, '--yes']);
+  assert.equal(apply.code, 0, apply.stderr);
+  assert.match(apply.stdout, /^Recovered an interrupted apply/);
+  assert.equal((await runCli(['uninstall', '--root', root, '--yes'])).code, 0);
   assert.deepEqual(diffSnapshots(before, await snapshotTree(root)), []);
 });

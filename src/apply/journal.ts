@@ -9,7 +9,12 @@ import { sha256 } from './state.js';
 export const JOURNAL_DIR = path.posix.join(STATE_DIR, 'journal');
 export const BACKUP_DIR = path.posix.join(STATE_DIR, 'backups');
 
-export type JournalStatus = 'in-progress' | 'complete' | 'undone' | 'rolled-back';
+/**
+ * `undo-failed`: a run failed and its undo could not put everything back (an immutable directory, a full disk). Like
+ * `in-progress`, it is undone again before the next run does anything, so no run takes a half-applied file as its
+ * starting point.
+ */
+export type JournalStatus = 'in-progress' | 'complete' | 'undone' | 'undo-failed' | 'rolled-back';
 
 export type JournalEntry =
   | {

@@ -17,10 +17,24 @@ export async function undoEntries(host: Host, entries: readonly JournalEntry[]):
     try {
       await undoEntry(host, entry);
     } catch (err) {
-      problems.push({ entry, message: (err as Error).message });
+      const reason = (err as Error).message;
+      problems.push({ entry, message: entry.type === 'file' ? `${entry.path} is not restored (${reason})` : reason });
     }
   }
   return problems;
+}
+
+/**
+ * What to do about changes an undo could not take back: fix the cause, and the next run puts them back first
+ * (the journal keeps them); or put the named backups back by hand.
+ */
+export function undoProblemsHint(problems: readonly UndoProblem[]): string {
+  const backups = problems.flatMap((p) => (p.entry.type === 'file' && p.entry.backup !== null ? [`${p.entry.path} from ${path.posix.join(BACKUP_DIR, p.entry.backup)}`] : []));
+  return (
+    'fix the cause (permission denied: an immutable file or directory? see lsattr, chattr -i; or free disk space), then run ' +
+    'bbb-twilio apply again: it puts these back before anything else' +
+    (backups.length > 0 ? `; or restore by hand: ${backups.join(', ')}` : '')
+  );
 }
 
 async function undoEntry(host: Host, entry: JournalEntry): Promise<void> {
