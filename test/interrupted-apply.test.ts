@@ -17,6 +17,7 @@ import { buildPlan } from '../src/plan/build-plan.js';
 import { BASE_CONFIG, copyFixture, diffSnapshots, readTreeFile, runCli, snapshotTree, writeConfig } from './support/tree.js';
 import { twilioConfig, twilioSandbox } from './support/twilio-account.js';
 
+const PROPS = '/etc/bigbluebutton/bbb-web.properties';
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'bbb-twilio.js');
 
 test('SIGHUP (a dropped SSH session) during apply undoes it, releases the lock and exits 1, not 129', async (t) => {
@@ -79,15 +80,21 @@ class KilledAtUfwHost extends TreeUfwHost {
   }
 }
 
+/** A fixture tree with an apply "killed" at its third ufw rule, and the tree's snapshot from before it. */
+async function killedApply(when: 'before' | 'after'): Promise<{ root: string; before: Map<string, string> }> {
+  const root = await copyFixture('bbb-3.0');
+  await writeConfig(root);
+  const before = await snapshotTree(root);
+  const host = new KilledAtUfwHost(root, 3, when);
+  const { plan, state } = await buildPlan(host, parseConfig(BASE_CONFIG, 'config.yml'));
+  void applyPlan(host, plan, state, { command: 'apply', profile: 'dedicated', force: false }); // never settles: "killed"
+  while (!host.dead) await new Promise((resolve) => setTimeout(resolve, 10));
+  return { root, before };
+}
+
 for (const when of ['after', 'before'] as const) {
   test(`a kill just ${when} a ufw rule runs: recovery finds it by its journal entry and the server is as it was`, async () => {
-    const root = await copyFixture('bbb-3.0');
-    await writeConfig(root);
-    const before = await snapshotTree(root);
-    const host = new KilledAtUfwHost(root, 3, when);
-    const { plan, state } = await buildPlan(host, parseConfig(BASE_CONFIG, 'config.yml'));
-    void applyPlan(host, plan, state, { command: 'apply', profile: 'dedicated', force: false }); // never settles: "killed"
-    while (!host.dead) await new Promise((resolve) => setTimeout(resolve, 10));
+    const { root, before } = await killedApply(when);
     const rules = await readTreeFile(root, '/etc/ufw/user.rules');
     assert.equal(/54\.244\.51\.0\/30/.test(rules), when === 'after', 'the third rule is in place only when the kill came after it');
 
@@ -99,7 +106,18 @@ for (const when of ['after', 'before'] as const) {
   });
 }
 
-const PROPS = '/etc/bigbluebutton/bbb-web.properties';
+test('plan after a killed apply says so first, and what apply will undo before it plans', async () => {
+  const { root } = await killedApply('after');
+  const plan = await runCli(['plan', '--root', root, '--detailed-exitcode']);
+  assert.equal(plan.code, 2, 'a run to recover is drift');
+  assert.match(plan.stdout, /^!! An earlier apply \(\S+, started \S+\) was interrupted \(killed before it finished\): its changes are still on the server\.\n {3}The next apply first undoes it:\n/);
+  assert.match(plan.stdout, new RegExp(`\n {5}restore ${PROPS}\n`));
+  assert.match(plan.stdout, /\n {5}remove {2}\/opt\/freeswitch\/etc\/freeswitch\/sip_profiles\/bbb-twilio\.xml\n/);
+  assert.match(plan.stdout, /\n {5}run {5}ufw delete allow proto udp from 54\.172\.60\.0\/30 to any port 5080 comment bbb-twilio\n[\s\S]*\.\.\. and 1 more firewall commands/);
+  assert.ok(plan.stdout.indexOf('!! An earlier apply') < plan.stdout.indexOf('bbb-twilio plan for'), 'said first');
+  const json = JSON.parse((await runCli(['plan', '--root', root, '--json'])).stdout) as { interruptedRuns: { status: string; restore: string[]; run: string[][] }[] };
+  assert.deepEqual(json.interruptedRuns.map((r) => [r.status, r.restore, r.run.length]), [['in-progress', [PROPS], 3]]);
+});
 
 /** /etc/bigbluebutton turns immutable (chattr +i by another tool) the moment the first ufw rule fails. */
 class ImmutableAfterUfwHost extends TreeUfwHost {
@@ -138,6 +156,7 @@ test('a file the undo could not restore stays the next run\'s first job: no run 
   assert.equal(refused.code, 1);
   assert.match(refused.stderr, new RegExp(`^error: an earlier apply \\(\\S+\\) could not be undone: ${PROPS} is not restored \\(.*\\); nothing else was changed\\n`));
   assert.deepEqual(diffSnapshots(stillStuck, await snapshotTree(root)), []);
+  assert.match((await runCli(['plan', '--root', root])).stdout, /^!! An earlier apply \(\S+, started \S+\) failed and could not be fully undone: its changes are still on the server\./);
 
   // Fixed: the next apply puts the file back first, then applies from the server's own baseline, so uninstall
   // removes our lines again and the server is as it was before bbb-twilio.
