@@ -2,6 +2,7 @@
 
 import * as path from 'node:path';
 import { readPendingNeeds } from '../apply/pending-actions.js';
+import { interruptedRuns } from '../apply/rollback.js';
 import { formatCommand } from '../host/host.js';
 import { buildPlan } from '../plan/build-plan.js';
 import type { Change } from '../plan/change.js';
@@ -52,6 +53,15 @@ export const filesInDesiredState: DoctorCheck<DoctorContext> = {
       return c.fail(messageOf(err), hintOf(err, 'run bbb-twilio plan for details'));
     }
     const { plan, state } = built;
+    // A run cut short left its changes on the server: whatever the plan says, apply first undoes them.
+    const stuck = (await interruptedRuns(ctx.host)).at(-1);
+    if (stuck) {
+      const what = stuck.status === 'undo-failed' ? 'failed and could not be fully undone' : 'was interrupted';
+      return c.fail(
+        `an earlier ${stuck.command} (${stuck.id}) ${what}: its changes are still on the server`,
+        'bbb-twilio plan shows what apply undoes first; then run bbb-twilio apply',
+      );
+    }
     if (plan.changes.length === 0) {
       // Files in place but never loaded (FreeSWITCH was down, --no-reload, a postponed restart) is drift too.
       const pending = neededActions([{ needs: await readPendingNeeds(ctx.host) }], ctx.config.sip.profile);

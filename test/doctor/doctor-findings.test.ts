@@ -65,6 +65,22 @@ describe('checks that find problems in the files', () => {
     assert.match(statusOf(json, 'files-in-desired-state').fix, /^run systemctl restart bbb-web, or bbb-twilio apply/);
   });
 
+  test('an apply killed after its files (its journal still in progress) FAILS files-in-desired-state, though the plan is empty', async () => {
+    const s = await server();
+    // A kill during the Twilio steps: every file written, the journal never marked complete.
+    const dir = path.join(s.root, 'var/lib/bbb-twilio/journal');
+    const [name] = await fs.readdir(dir);
+    const file = path.join(dir, name ?? '');
+    await fs.writeFile(file, (await fs.readFile(file, 'utf8')).replace('"status": "complete"', '"status": "in-progress"'));
+    const { json } = await s.doctorJson('--offline');
+    const { status, finding, fix } = statusOf(json, 'files-in-desired-state');
+    assert.deepEqual({ status, finding, fix }, {
+      status: 'fail',
+      finding: `an earlier apply (${name?.replace(/\.json$/, '')}) was interrupted: its changes are still on the server`,
+      fix: 'bbb-twilio plan shows what apply undoes first; then run bbb-twilio apply',
+    });
+  });
+
   test('an invalid config FAILS config-valid, skips what needs it, and the other checks still run', async () => {
     const s = await server();
     await writeConfig(s.root, 'server:\n  publicIp: 999.1.1.1\nnumbers: ["+1 613-555-0142"]\n');
