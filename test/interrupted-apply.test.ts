@@ -119,6 +119,14 @@ test('plan after a killed apply says so first, and what apply will undo before i
   assert.deepEqual(json.interruptedRuns.map((r) => [r.status, r.restore, r.run.length]), [['in-progress', [PROPS], 3]]);
 });
 
+test('plan does not call a run interrupted while a live bbb-twilio holds the lock: that run is still going', async () => {
+  const { root } = await killedApply('after');
+  await fs.writeFile(path.join(root, 'var/lib/bbb-twilio/lock'), `${process.ppid}\n`);
+  const plan = await runCli(['plan', '--root', root]);
+  assert.equal(plan.code, 0, plan.stderr);
+  assert.doesNotMatch(plan.stdout, /An earlier apply/);
+});
+
 /** /etc/bigbluebutton turns immutable (chattr +i by another tool) the moment the first ufw rule fails. */
 class ImmutableAfterUfwHost extends TreeUfwHost {
   constructor(

@@ -2,6 +2,7 @@ import { ConflictError, JournalError, UsageError } from '../errors.js';
 import type { Host } from '../host/host.js';
 import type { ServiceNeed } from '../plan/change.js';
 import { listJournals, saveJournal, type JournalRecord } from './journal.js';
+import { lockHolder } from './lock.js';
 import { sha256 } from './state.js';
 import { undoEntries, undoProblemsHint, type UndoProblem } from './undo.js';
 import { inverseNeed } from '../plan/service-actions.js';
@@ -66,9 +67,13 @@ export async function executeRollback(host: Host, plan: RollbackPlan, force: boo
   return problems;
 }
 
-/** Runs to undo before anything else: killed outright (in progress), or failed with an undo that did not finish. */
+/**
+ * Runs to undo before anything else: killed outright (in progress), or failed with an undo that did not finish.
+ * A run in progress while a live bbb-twilio holds the lock is that run, not an interrupted one.
+ */
 export async function interruptedRuns(host: Host): Promise<JournalRecord[]> {
-  return (await listJournals(host)).filter((j) => j.status === 'in-progress' || j.status === 'undo-failed');
+  const running = (await lockHolder(host)) !== null;
+  return (await listJournals(host)).filter((j) => (j.status === 'in-progress' && !running) || j.status === 'undo-failed');
 }
 
 /**
