@@ -104,7 +104,8 @@ async function walkThrough({ opts, io, c, sandbox, root, configFile, before, twi
   // The sandbox has no FreeSWITCH: --no-reload lists the FreeSWITCH commands instead of trying to send them.
   step(2, 'Apply: journaled, backed up, atomic; undone on any failure', 'bbb-twilio apply --yes --no-reload');
   if ((await cli(['apply', '--yes', '--no-reload'])) !== 0) return 1;
-  // Exit 2 here only for the FreeSWITCH commands still to send (the sandbox has no FreeSWITCH); --json tells them apart.
+  // --detailed-exitcode would say 2 here for the FreeSWITCH commands still to send (the sandbox has no FreeSWITCH):
+  // --json tells a change apart from them.
   step(3, 'Plan again: idempotent, no change left (only the FreeSWITCH commands to send)', 'bbb-twilio plan');
   if ((await cli(['plan'])) !== 0) return 1;
   let json = '';
