@@ -41,9 +41,20 @@ test('apply with FreeSWITCH down completes the files, warns in one line and prin
   assert.match(apply.stdout, /Apply complete\./);
   assert.match(apply.stdout, /\nwarning: FreeSWITCH not reached \(connection refused\): cannot reach FreeSWITCH's event socket at 127\.0\.0\.1:\d+: [^\n]+\n/);
   assert.match(apply.stdout, /Run these once it answers:\n {4}fs_cli -x reloadxml\n {4}fs_cli -x 'sofia profile bbb-twilio start'\n/);
-  assert.match(apply.stdout, /2 service action\(s\) not done: the files are in place/);
+  // Three commands are listed (two for FreeSWITCH, the recorded bbb-web restart): the count says three.
+  assert.match(apply.stdout, /\n3 service action\(s\) not done: the files are in place/);
   await readTreeFile(root, `${CONF}/sip_profiles/bbb-twilio.xml`);
   assert.match((await runCli(['plan', '--root', root])).stdout, /No changes\./);
+});
+
+test('actions FreeSWITCH never got are drift: plan --detailed-exitcode exits 2 although no file changes', async () => {
+  const root = await copyFixture('bbb-3.0');
+  await pointTreeAtEsl(root, await closedPort());
+  await writeConfig(root);
+  assert.equal((await runCli(['apply', '--root', root, '--yes'])).code, 0);
+  const plan = await runCli(['plan', '--root', root, '--detailed-exitcode']);
+  assert.equal(plan.code, 2, plan.stdout);
+  assert.match(plan.stdout, /Still to do from an earlier apply \(the next apply runs them\):\n {2}fs_cli -x reloadxml\n/);
 });
 
 test('apply --no-reload writes the files and sends FreeSWITCH nothing', async () => {

@@ -78,7 +78,10 @@ test('the plain CLI under a --root converges with ufw in the tree: recorded rule
   const io = { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (out += s) }, stdinIsTTY: false, env: {} };
   assert.equal(await main(['node', 'bbb-twilio', 'apply', '--root', root, '--yes', '--no-reload'], io), 0, out);
   assert.match(out, /Firewall commands recorded, not run .*\n {4}ufw allow proto udp from 54\.172\.60\.0\/30 to any port 5080 comment bbb-twilio\n/);
-  assert.equal(await main(['node', 'bbb-twilio', 'plan', '--root', root, '--detailed-exitcode'], io), 0);
+  out = '';
+  // Exit 2 only for the FreeSWITCH commands --no-reload did not send: no change is left.
+  assert.equal(await main(['node', 'bbb-twilio', 'plan', '--root', root, '--detailed-exitcode'], io), 2);
+  assert.match(out, /No changes\./);
   assert.match(await fs.readFile(path.join(root, 'etc/ufw/user.rules'), 'utf8'), /allow tcp 5080 0\.0\.0\.0\/0 any 177\.71\.206\.192\/30 in comment=/);
 });
 

@@ -86,7 +86,8 @@ describe('secrets never leave the files that need them', () => {
     const runs: CliRun[] = [];
     for (const args of [['plan'], ['plan', '--json'], ['apply', '--yes'], ['plan', '--detailed-exitcode']]) {
       const result = await runCli([...args, '--root', root], { env });
-      assert.equal(result.code, 0, `${args.join(' ')}: ${result.stderr}`);
+      // The second plan exits 2 for the FreeSWITCH commands the apply could not send (the tree has no FreeSWITCH).
+      assert.equal(result.code, args.includes('--detailed-exitcode') ? 2 : 0, `${args.join(' ')}: ${result.stderr}`);
       runs.push(result);
     }
     assert.equal(await passwordInProfile(root), ENV_PASSWORD, 'the environment wins over the file');

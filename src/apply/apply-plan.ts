@@ -7,7 +7,7 @@ import type { CreatedSids } from '../twilio/execute-operation.js';
 import { applyTwilioChange, describeTwilioChange } from './apply-twilio-change.js';
 import { Journal } from './journal.js';
 import { serialiseState, sha256, STATE_FILE, type State } from './state.js';
-import { undoEntries, type UndoProblem } from './undo.js';
+import { undoEntries, undoProblemsHint, type UndoProblem } from './undo.js';
 
 export interface ApplyOptions {
   command: 'apply' | 'uninstall';
@@ -46,9 +46,7 @@ export class ApplyFailedError extends HostError {
         ? `apply failed and was undone, the server${twilioDone.length === 0 ? ' is as it was' : "'s files are as they were"}: ${reason}${twilio}`
         : `apply failed: ${reason}; undo left ${undoProblems.length} problem(s): ${undoProblems.map((p) => p.message).join('; ')}${twilio}`,
       {
-        hint: restored
-          ? ((cause as BbbTwilioError).hint ?? 'fix the cause and run apply again')
-          : `journal ${journalId} lists what was changed; restore those files from /var/lib/bbb-twilio/backups/${journalId}`,
+        hint: restored ? ((cause as BbbTwilioError).hint ?? 'fix the cause and run apply again') : `${undoProblemsHint(undoProblems)} (journal ${journalId})`,
       },
     );
     this.cause = cause;
@@ -87,8 +85,10 @@ export async function applyPlan(host: Host, plan: Plan, state: State, opts: Appl
         written.push(change.path);
       } else if (change.type === 'firewall') {
         progress(`firewall: ${change.argv.join(' ')}`);
+        // Intent first, as for files: a kill between the rule and its entry would leave a rule recovery cannot see.
+        const entry = await journal.registerCommand(change.argv, change.undoArgv);
         const result = await host.run(change.argv);
-        await journal.registerCommand(change.argv, change.undoArgv, result.recorded);
+        entry.recorded = result.recorded;
         if (result.code !== 0) throw new HostError(`${change.argv.join(' ')} failed: ${result.stderr.trim() || `exit ${result.code}`}`);
       } else {
         progress(describeTwilioChange(change));
@@ -110,7 +110,8 @@ export async function applyPlan(host: Host, plan: Plan, state: State, opts: Appl
   } catch (err) {
     progress('undoing this run');
     const problems = await undoEntries(host, journal.record.entries);
-    await journal.finish('undone').catch(() => undefined);
+    // Not back as it was: the next run must undo it again first, not start from the half-applied files.
+    await journal.finish(problems.length === 0 ? 'undone' : 'undo-failed').catch(() => undefined);
     throw new ApplyFailedError(err, problems, journal.record.id, twilioDone);
   }
 }

@@ -9,7 +9,12 @@ import { sha256 } from './state.js';
 export const JOURNAL_DIR = path.posix.join(STATE_DIR, 'journal');
 export const BACKUP_DIR = path.posix.join(STATE_DIR, 'backups');
 
-export type JournalStatus = 'in-progress' | 'complete' | 'undone' | 'rolled-back';
+/**
+ * `undo-failed`: a run failed and its undo could not put everything back (an immutable directory, a full disk). Like
+ * `in-progress`, it is undone again before the next run does anything, so no run takes a half-applied file as its
+ * starting point.
+ */
+export type JournalStatus = 'in-progress' | 'complete' | 'undone' | 'undo-failed' | 'rolled-back';
 
 export type JournalEntry =
   | {
@@ -28,7 +33,11 @@ export type JournalEntry =
   | { type: 'dir'; path: string }
   /** An empty directory that bbb-twilio had created, removed again (undo: create it). */
   | { type: 'dir-removed'; path: string; mode: number }
-  | { type: 'command'; argv: string[]; undoArgv: string[]; recorded: boolean }
+  /**
+   * A system command (a ufw rule), registered before it runs, so a kill right after it cannot hide it from recovery;
+   * `recorded` is filled in once it ran. Undoing one that never ran is harmless (ufw: "non-existent rule").
+   */
+  | { type: 'command'; argv: string[]; undoArgv: string[]; recorded?: boolean }
   | TwilioJournalEntry;
 
 /**
@@ -136,9 +145,11 @@ export class Journal {
     await this.save();
   }
 
-  async registerCommand(argv: string[], undoArgv: string[], recorded: boolean): Promise<void> {
-    this.record.entries.push({ type: 'command', argv, undoArgv, recorded });
+  async registerCommand(argv: string[], undoArgv: string[]): Promise<Extract<JournalEntry, { type: 'command' }>> {
+    const entry: Extract<JournalEntry, { type: 'command' }> = { type: 'command', argv, undoArgv };
+    this.record.entries.push(entry);
     await this.save();
+    return entry;
   }
 
   async registerTwilio(entry: Omit<TwilioJournalEntry, 'type' | 'status'>): Promise<TwilioJournalEntry> {

@@ -49,6 +49,12 @@ export async function acquireLock(host: Host): Promise<Lock> {
   throw new LockError(`cannot take ${LOCK_FILE}`, `remove it if no bbb-twilio is running`);
 }
 
+/** The pid of a live bbb-twilio holding the lock, or null (no lock, or its owner died). Reads only. */
+export async function lockHolder(host: Host): Promise<number | null> {
+  const pid = Number((await fs.readFile(host.machinePath(LOCK_FILE), 'utf8').catch(() => '')).trim());
+  return pid > 0 && pid !== process.pid && isAlive(pid) ? pid : null;
+}
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);

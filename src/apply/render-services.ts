@@ -41,7 +41,7 @@ export function renderServiceReport(report: ServiceReport, host: Host, opts: { c
   return lines;
 }
 
-/** Outcomes that leave work for the admin: a failure, or a command FreeSWITCH never got. */
+/** Outcomes that leave work for the admin: every command listed above that did not run (failed, not sent, recorded, postponed). */
 export function unfinishedCount(report: ServiceReport): number {
-  return report.outcomes.filter((o) => o.status === 'failed' || o.status === 'unreachable').length;
+  return report.outcomes.filter((o) => o.status !== 'ran').length;
 }

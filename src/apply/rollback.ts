@@ -1,9 +1,10 @@
-import { ConflictError, UsageError } from '../errors.js';
+import { ConflictError, JournalError, UsageError } from '../errors.js';
 import type { Host } from '../host/host.js';
 import type { ServiceNeed } from '../plan/change.js';
 import { listJournals, saveJournal, type JournalRecord } from './journal.js';
+import { lockHolder } from './lock.js';
 import { sha256 } from './state.js';
-import { undoEntries, type UndoProblem } from './undo.js';
+import { undoEntries, undoProblemsHint, type UndoProblem } from './undo.js';
 import { inverseNeed } from '../plan/service-actions.js';
 
 export interface RollbackPlan {
@@ -66,14 +67,33 @@ export async function executeRollback(host: Host, plan: RollbackPlan, force: boo
   return problems;
 }
 
-/** An apply interrupted by a crash or kill -9 left an in-progress journal: undo it before anything else. */
+/**
+ * Runs to undo before anything else: killed outright (in progress), or failed with an undo that did not finish.
+ * A run in progress while a live bbb-twilio holds the lock is that run, not an interrupted one.
+ */
+export async function interruptedRuns(host: Host): Promise<JournalRecord[]> {
+  const running = (await lockHolder(host)) !== null;
+  return (await listJournals(host)).filter((j) => (j.status === 'in-progress' && !running) || j.status === 'undo-failed');
+}
+
+/**
+ * An apply interrupted by a crash or kill -9 left an in-progress journal, or one whose undo failed: undo it before
+ * anything else. Undo is idempotent, so a second try is safe. What still cannot be put back stops the run, with
+ * nothing else changed: a plan made from half-applied files would take them as the server's own.
+ */
 export async function recoverInterrupted(host: Host): Promise<JournalRecord[]> {
-  const stuck = (await listJournals(host)).filter((j) => j.status === 'in-progress');
-  for (const journal of stuck.reverse()) {
-    await undoEntries(host, journal.entries);
-    journal.status = 'undone';
+  const stuck = await interruptedRuns(host);
+  for (const journal of [...stuck].reverse()) {
+    const problems = await undoEntries(host, journal.entries);
+    journal.status = problems.length === 0 ? 'undone' : 'undo-failed';
     journal.finishedAt = new Date().toISOString();
     await saveJournal(host, journal);
+    if (problems.length > 0) {
+      throw new JournalError(
+        `an earlier ${journal.command} (${journal.id}) could not be undone: ${problems.map((p) => p.message).join('; ')}; nothing else was changed`,
+        undoProblemsHint(problems),
+      );
+    }
   }
   return stuck;
 }

@@ -2,6 +2,9 @@ import * as path from 'node:path';
 import type { Host } from '../host/host.js';
 import { BACKUP_DIR, type JournalEntry } from './journal.js';
 
+/** What `ufw delete` says about a rule that does not exist. */
+const NOT_THERE = /Could not delete non-existent rule/;
+
 export interface UndoProblem {
   entry: JournalEntry;
   message: string;
@@ -14,10 +17,24 @@ export async function undoEntries(host: Host, entries: readonly JournalEntry[]):
     try {
       await undoEntry(host, entry);
     } catch (err) {
-      problems.push({ entry, message: (err as Error).message });
+      const reason = (err as Error).message;
+      problems.push({ entry, message: entry.type === 'file' ? `${entry.path} is not restored (${reason})` : reason });
     }
   }
   return problems;
+}
+
+/**
+ * What to do about changes an undo could not take back: fix the cause, and the next run puts them back first
+ * (the journal keeps them); or put the named backups back by hand.
+ */
+export function undoProblemsHint(problems: readonly UndoProblem[]): string {
+  const backups = problems.flatMap((p) => (p.entry.type === 'file' && p.entry.backup !== null ? [`${p.entry.path} from ${path.posix.join(BACKUP_DIR, p.entry.backup)}`] : []));
+  return (
+    'fix the cause (permission denied: an immutable file or directory? see lsattr, chattr -i; or free disk space), then run ' +
+    'bbb-twilio apply again: it puts these back before anything else' +
+    (backups.length > 0 ? `; or restore by hand: ${backups.join(', ')}` : '')
+  );
 }
 
 async function undoEntry(host: Host, entry: JournalEntry): Promise<void> {
@@ -47,6 +64,8 @@ async function undoEntry(host: Host, entry: JournalEntry): Promise<void> {
       return;
     case 'command': {
       const result = await host.run(entry.undoArgv);
+      // The command was journaled before it ran: a kill may have come first, so a rule that is not there is undone.
+      if (NOT_THERE.test(result.stdout + result.stderr)) return;
       if (result.code !== 0) throw new Error(`${entry.undoArgv.join(' ')} failed: ${result.stderr.trim() || `exit ${result.code}`}`);
       return;
     }

@@ -39,19 +39,20 @@ export async function confirm(io: CliIo, question: string, yes: boolean | undefi
   return !isCancel(answer) && answer === true;
 }
 
-/** Stop at the next step on SIGINT/SIGTERM; the engine then undoes what it did. */
+/** Ctrl-C, kill, and a dropped SSH session (SIGHUP): each would otherwise end the process mid-apply. */
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/** Stop at the next step on SIGINT/SIGTERM/SIGHUP; the engine then undoes what it did and the lock is released. */
 export function trapSignals(): { stopped: () => boolean; release: () => void } {
   let stop = false;
   const handler = (): void => {
     stop = true;
   };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
+  for (const signal of STOP_SIGNALS) process.on(signal, handler);
   return {
     stopped: () => stop,
     release: () => {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
+      for (const signal of STOP_SIGNALS) process.off(signal, handler);
     },
   };
 }

@@ -1,5 +1,7 @@
 import pc from 'picocolors';
+import { recoveryOf, renderRecoveries } from '../apply/describe-recovery.js';
 import { readPendingNeeds } from '../apply/pending-actions.js';
+import { interruptedRuns } from '../apply/rollback.js';
 import { formatCommand } from '../host/host.js';
 import { neededActions } from '../plan/service-actions.js';
 import type { Config } from '../config/schema.js';
@@ -56,6 +58,8 @@ export async function runPlan(opts: PlanOptions, io: CliIo): Promise<number> {
   });
   // Service actions an earlier apply left undone: not file changes, but the next apply runs them.
   const pending = neededActions([{ needs: await readPendingNeeds(host) }], config.sip.profile);
+  // A run cut short left its changes on the server: this plan is measured against them, and apply undoes them first.
+  const recoveries = (await interruptedRuns(host)).map(recoveryOf);
   if (opts.json) {
     const twilio = {
       planned: side.twilio !== undefined,
@@ -64,10 +68,11 @@ export async function runPlan(opts: PlanOptions, io: CliIo): Promise<number> {
       apiUrl: side.twilio?.apiUrl ?? null,
     };
     const pendingActions = pending.map((a) => ({ need: a.need, argv: a.argv, impact: a.impact }));
-    const extra = { root: host.root, profile: config.sip.profile, pinLength: context.pinLength, sides: side.sides, twilio, pendingActions };
+    const extra = { root: host.root, profile: config.sip.profile, pinLength: context.pinLength, sides: side.sides, twilio, pendingActions, interruptedRuns: recoveries };
     io.stdout.write(JSON.stringify(renderPlanJson(plan, facts, extra), null, 2) + '\n');
   } else {
     const color = useColor(io);
+    if (recoveries.length > 0) io.stdout.write(renderRecoveries(recoveries, color));
     io.stdout.write(planHeader(host, config, facts, context, color));
     io.stdout.write(renderPlanText(plan, facts, { color }));
     if (pending.length > 0) {
@@ -76,6 +81,9 @@ export async function runPlan(opts: PlanOptions, io: CliIo): Promise<number> {
       for (const a of pending) io.stdout.write(`  ${formatCommand(a.argv)}\n`);
     }
   }
-  if (opts.detailedExitcode && plan.changes.length > 0) return 2;
+  // Actions still to send and a run to recover are drift too: the server is not yet what the config says
+  // (FreeSWITCH runs the old files). A Twilio-only plan does not cover them.
+  const hostDrift = side.sides.includes('host') && (pending.length > 0 || recoveries.length > 0);
+  if (opts.detailedExitcode && (plan.changes.length > 0 || hostDrift)) return 2;
   return 0;
 }

@@ -34,7 +34,9 @@ export async function runRollback(opts: RollbackOptions, io: CliIo): Promise<num
   const serviceOptions = serviceRunOptions(opts, io);
   const lock = await acquireLock(host);
   try {
-    await recoverInterrupted(host);
+    for (const j of await recoverInterrupted(host)) {
+      io.stdout.write(c.yellow(`Recovered an interrupted ${j.command} (${j.id}): its changes were undone.\n`));
+    }
     const plan = await planRollback(host, opts.to);
     io.stdout.write(c.bold(`Rolling back ${plan.journals.length} run(s), newest first:\n`));
     for (const j of plan.journals) {

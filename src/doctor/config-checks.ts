@@ -1,8 +1,12 @@
 // config-valid, audio-bridge-freeswitch, files-in-desired-state: what can be told from the files alone.
 
 import * as path from 'node:path';
+import { readPendingNeeds } from '../apply/pending-actions.js';
+import { interruptedRuns } from '../apply/rollback.js';
+import { formatCommand } from '../host/host.js';
 import { buildPlan } from '../plan/build-plan.js';
 import type { Change } from '../plan/change.js';
+import { neededActions } from '../plan/service-actions.js';
 import { hintOf, messageOf, type DoctorCheck } from './check.js';
 import type { DoctorContext } from './doctor-context.js';
 
@@ -49,7 +53,25 @@ export const filesInDesiredState: DoctorCheck<DoctorContext> = {
       return c.fail(messageOf(err), hintOf(err, 'run bbb-twilio plan for details'));
     }
     const { plan, state } = built;
-    if (plan.changes.length === 0) return c.ok('the plan is empty: every managed file and firewall rule is as the config wants');
+    // A run cut short left its changes on the server: whatever the plan says, apply first undoes them.
+    const stuck = (await interruptedRuns(ctx.host)).at(-1);
+    if (stuck) {
+      const what = stuck.status === 'undo-failed' ? 'failed and could not be fully undone' : 'was interrupted';
+      return c.fail(
+        `an earlier ${stuck.command} (${stuck.id}) ${what}: its changes are still on the server`,
+        'bbb-twilio plan shows what apply undoes first; then run bbb-twilio apply',
+      );
+    }
+    if (plan.changes.length === 0) {
+      // Files in place but never loaded (FreeSWITCH was down, --no-reload, a postponed restart) is drift too.
+      const pending = neededActions([{ needs: await readPendingNeeds(ctx.host) }], ctx.config.sip.profile);
+      if (pending.length === 0) return c.ok('the plan is empty: every managed file and firewall rule is as the config wants');
+      const commands = pending.map((a) => formatCommand(a.argv)).join('; ');
+      const finding = `the files are in place, but ${pending.length} service action(s) from an earlier apply are not done: ${commands}`;
+      const fix = `run ${commands}, or bbb-twilio apply (it runs them${pending.some((a) => a.requiresConsent) ? '; --when-idle for a restart that drops web audio' : ''})`;
+      // Only bbb-web left: calls work, the dial number shown may be old. Anything of FreeSWITCH's: it runs the old files.
+      return pending.every((a) => a.eslCommand === undefined) ? c.warn(finding, fix) : c.fail(finding, fix);
+    }
     const confDir = ctx.facts.confDir;
     const shown = plan.changes.slice(0, 4).map((ch) => describeChange(ch, confDir));
     const more = plan.changes.length > shown.length ? `, and ${plan.changes.length - shown.length} more` : '';

@@ -49,6 +49,38 @@ describe('checks that find problems in the files', () => {
     assert.match(statusOf(json, 'files-in-desired-state').fix, /apply --force/);
   });
 
+  test('service actions an apply left undone are drift: files-in-desired-state FAILS with the commands, not "Dial-in is ready"', async () => {
+    const s = await server();
+    // What an apply leaves when FreeSWITCH did not answer: the files are right, FreeSWITCH never loaded them.
+    await fs.writeFile(path.join(s.root, 'var/lib/bbb-twilio/pending-actions.json'), JSON.stringify({ needs: ['reloadxml', 'profile-start'] }));
+    const run = await s.doctor('--offline');
+    assert.equal(run.code, 1);
+    assert.match(run.stdout, /FAIL {2}files-in-desired-state +the files are in place, but 2 service action\(s\) from an earlier apply are not done: fs_cli -x reloadxml; fs_cli -x 'sofia profile bbb-twilio start'\n/);
+    assert.match(run.stdout, /fix: run fs_cli -x reloadxml; .*, or bbb-twilio apply \(it runs them\)\n/);
+    assert.doesNotMatch(run.stdout, /Dial-in is ready/);
+    // Only bbb-web's restart left: calls work, the number shown may be old: a warning.
+    await fs.writeFile(path.join(s.root, 'var/lib/bbb-twilio/pending-actions.json'), JSON.stringify({ needs: ['bbb-web-restart'] }));
+    const { json } = await s.doctorJson('--offline');
+    assert.equal(statusOf(json, 'files-in-desired-state').status, 'warn');
+    assert.match(statusOf(json, 'files-in-desired-state').fix, /^run systemctl restart bbb-web, or bbb-twilio apply/);
+  });
+
+  test('an apply killed after its files (its journal still in progress) FAILS files-in-desired-state, though the plan is empty', async () => {
+    const s = await server();
+    // A kill during the Twilio steps: every file written, the journal never marked complete.
+    const dir = path.join(s.root, 'var/lib/bbb-twilio/journal');
+    const [name] = await fs.readdir(dir);
+    const file = path.join(dir, name ?? '');
+    await fs.writeFile(file, (await fs.readFile(file, 'utf8')).replace('"status": "complete"', '"status": "in-progress"'));
+    const { json } = await s.doctorJson('--offline');
+    const { status, finding, fix } = statusOf(json, 'files-in-desired-state');
+    assert.deepEqual({ status, finding, fix }, {
+      status: 'fail',
+      finding: `an earlier apply (${name?.replace(/\.json$/, '')}) was interrupted: its changes are still on the server`,
+      fix: 'bbb-twilio plan shows what apply undoes first; then run bbb-twilio apply',
+    });
+  });
+
   test('an invalid config FAILS config-valid, skips what needs it, and the other checks still run', async () => {
     const s = await server();
     await writeConfig(s.root, 'server:\n  publicIp: 999.1.1.1\nnumbers: ["+1 613-555-0142"]\n');

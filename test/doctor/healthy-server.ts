@@ -62,6 +62,8 @@ export async function healthyServer(fixture: FixtureName = 'bbb-3.0'): Promise<H
   await writeConfig(root, BASE_CONFIG);
   const applied = await runCli(['apply', '--root', root, '--yes', '--no-reload']);
   if (applied.code !== 0) throw new Error(`setup apply failed: ${applied.stderr}`);
+  // The admin ran the FreeSWITCH commands --no-reload listed (the emulator's profile runs): nothing is pending.
+  await fs.rm(path.join(root, 'var/lib/bbb-twilio/pending-actions.json'), { force: true });
   await writeConfig(root, TWILIO_CONFIG);
 
   const esl = await startEslEmulator({ password: ESL_PASSWORD });

@@ -1,4 +1,5 @@
 // Test helpers: fixture trees copied to temp dirs, a config writer, the CLI with captured output, snapshots.
+import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
@@ -64,6 +65,15 @@ export async function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; ma
   };
   const code = await main(['node', 'bbb-twilio', ...args], io);
   return { code, stdout, stderr };
+}
+
+/**
+ * A second plan after an apply on a tree whose FreeSWITCH does not answer: no change is left, only the FreeSWITCH
+ * commands apply could not send, which `plan --detailed-exitcode` counts as drift (exit 2).
+ */
+export function assertOnlyServiceActionsPending(run: CliRun): void {
+  assert.equal(run.code, 2, run.stdout + run.stderr);
+  assert.match(run.stdout, /No changes\. The server is in the configured state\.\n[\s\S]*Still to do from an earlier apply/);
 }
 
 /** Byte-for-byte snapshots: the same code as the demo's final check. */
