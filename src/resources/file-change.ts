@@ -55,7 +55,7 @@ export async function planFile(ctx: PlanContext, spec: FileSpec): Promise<Resour
     ownerBefore: stat ? { uid: stat.uid, gid: stat.gid } : null,
     xml: spec.xml,
     managedWhole: spec.managedWhole,
-    secrets: [...(spec.secrets ?? []), ...paramValues(before, spec.secretParams ?? [])],
+    secrets: [...(spec.secrets ?? []), ...paramValues(before, spec.secretParams ?? []), ...paramValues(spec.after, spec.secretParams ?? [])],
     needs: spec.needs,
     ...(spec.originals ? { originals: spec.originals } : {}),
     ...(spec.forgetOriginals?.length ? { forgetOriginals: spec.forgetOriginals } : {}),
@@ -93,12 +93,15 @@ function resolveOwner(ctx: PlanContext, want: { user: string; group: string }, w
   return { ...want, uid, gid };
 }
 
-/** Values of `<param name="X" value="...">` in a file, found by a light scan (decoded), for masking only. */
+/**
+ * Values of `<param name="X" value="...">` in a file, found by a light scan, for masking only: both as
+ * written (whatever escaping the writer used) and decoded.
+ */
 function paramValues(text: string | null, names: readonly string[]): string[] {
   if (text === null || names.length === 0) return [];
   const values: string[] = [];
   for (const m of text.matchAll(/<param\s+name\s*=\s*(["'])([^"']*)\1\s+value\s*=\s*(["'])([\s\S]*?)\3/g)) {
-    if (names.includes((m[2] ?? '').toLowerCase()) && m[4]) values.push(decodeEntities(m[4]));
+    if (names.includes((m[2] ?? '').toLowerCase()) && m[4]) values.push(m[4], decodeEntities(m[4]));
   }
   return values;
 }
