@@ -35,6 +35,7 @@ export async function readConfigFile(host: Host, given: string, runningUid: numb
   const handle = await fs.open(file, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const st = await handle.stat();
+    // Opening a directory read-only succeeds on Linux: report it the way reading it would fail.
     if (st.isDirectory()) throw Object.assign(new Error('EISDIR'), { code: 'EISDIR' });
     refuseUnsafe(file, { regular: st.isFile(), mode: st.mode & 0o7777, uid: st.uid, size: st.size }, runningUid);
     const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1);
@@ -51,7 +52,7 @@ export async function readConfigFile(host: Host, given: string, runningUid: numb
   }
 }
 
-export interface ConfigFileFacts {
+interface ConfigFileFacts {
   regular: boolean;
   mode: number;
   uid: number;
@@ -59,7 +60,7 @@ export interface ConfigFileFacts {
 }
 
 /** Refuse a config that is not a regular file, is too large, or that a user other than root (or us) could change. */
-export function refuseUnsafe(file: string, st: ConfigFileFacts, runningUid: number): void {
+function refuseUnsafe(file: string, st: ConfigFileFacts, runningUid: number): void {
   if (!st.regular) {
     throw new ConfigError(`cannot read config file ${file}: it is not a regular file (a FIFO, socket or device such as /dev/zero)`, {
       file,
