@@ -2,6 +2,7 @@
 // line saying how to fix it, exit code 1, and a tree that is byte-for-byte as it was (any apply that got
 // as far as writing undid itself).
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
@@ -334,6 +335,76 @@ describe('a config file that cannot be read', () => {
     );
     await fs.chmod(configFile, 0o644);
     await expectBothRefused({ root }, { error: [configFile, 'readable by others', '644'], hint: [`chmod 600 ${configFile}`] });
+  });
+});
+
+// Issue 9, items 3 and 14: root acts on what the config says, so others must not be able to change it; and a
+// config that is not a sane YAML file ends in one line with a real hint, never a hang or "this is a bug".
+describe('a config file others could change, or that is no sane YAML file', () => {
+  for (const mode of [0o666, 0o620]) {
+    it(`is writable by group or others (mode ${mode.toString(8)}), even without a secret`, async () => {
+      const { root, configFile } = await treeWithConfig(BASE_CONFIG);
+      await fs.chmod(configFile, mode);
+      await expectBothRefused({ root }, { error: [configFile, 'group or world writable', mode.toString(8)], hint: [`chmod go-w ${configFile}`] });
+    });
+  }
+
+  it('is owned by another user who is not root', async (t) => {
+    const { root, configFile } = await treeWithConfig(BASE_CONFIG);
+    if (process.getuid?.() !== 0) return t.skip('needs root to give the file to another user');
+    await fs.chown(configFile, 4321, 4321);
+    await expectBothRefused({ root }, { error: [configFile, 'owned by another user', 'uid 4321'], hint: [`chown root: ${configFile}`] });
+  });
+
+  it('is a YAML alias bomb', async () => {
+    const levels = ['a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]'];
+    for (const name of 'bcdefghi') {
+      const prev = String.fromCharCode(name.charCodeAt(0) - 1);
+      levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(', ')}]`);
+    }
+    const { root, configFile } = await treeWithConfig(levels.join('\n') + '\n' + BASE_CONFIG);
+    await expectBothRefused({ root }, { error: [configFile, 'aliases', 'alias bomb'], hint: ['no anchors or aliases'] });
+  });
+
+  it('is /dev/zero', async () => {
+    const { root } = await treeWithConfig(BASE_CONFIG);
+    await expectBothRefused({ root, args: ['--config', '/dev/zero'] }, { error: ['/dev/zero', 'not a regular file'], hint: ['regular file only'] });
+  });
+
+  it('is a FIFO', { timeout: 60_000 }, async () => {
+    const { root, configFile } = await treeWithConfig(BASE_CONFIG);
+    // Beside the default config, which the helpers read to prove it unchanged (reading a FIFO would block them).
+    const fifo = path.join(path.dirname(configFile), 'fifo.yml');
+    execFileSync('mkfifo', ['-m', '600', fifo]);
+    await expectBothRefused({ root, args: ['--config', fifo] }, { error: [fifo, 'not a regular file', 'FIFO'], hint: ['regular file only'] });
+  });
+
+  it('is larger than any config (256 KiB)', async () => {
+    const { root, configFile } = await treeWithConfig(BASE_CONFIG + '#'.repeat(300 * 1024) + '\n');
+    await expectBothRefused({ root }, { error: [configFile, '256 KiB'], hint: ['--config', 'at most 256 KiB'] });
+  });
+
+  it('is immutable when apply stores a generated password: EPERM explained, nothing changed', async (t) => {
+    const { root, configFile } = await treeWithConfig(BASE_CONFIG + 'twilio:\n  termination:\n    domain: bbb.pstn.twilio.com\n    username: bbb\n');
+    try {
+      execFileSync('chattr', ['+i', configFile], { stdio: 'ignore' });
+    } catch {
+      return t.skip('chattr +i is not available here (needs root and a file system with attributes)');
+    }
+    try {
+      await expectApplyRefused({ root }, { error: [configFile, 'EPERM', 'immutable'], hint: [`chattr -i ${configFile}`, 'BBB_TWILIO_TERMINATION_PASSWORD'] });
+    } finally {
+      execFileSync('chattr', ['-i', configFile]);
+    }
+  });
+});
+
+describe('a directory where a file of bbb-twilio belongs', () => {
+  it('the dedicated profile path is a directory: EISDIR explained, nothing changed', async () => {
+    const { root } = await treeWithConfig(BASE_CONFIG);
+    const file = `${CONF}/sip_profiles/bbb-twilio.xml`;
+    await fs.mkdir(path.join(root, file));
+    await expectBothRefused({ root }, { error: [file, 'is a directory', 'EISDIR'], hint: ['move the directory away'] });
   });
 });
 

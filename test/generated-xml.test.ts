@@ -72,6 +72,20 @@ test('external gateway matches its golden file', async () => {
   await golden('gateway-external.xml', xml);
 });
 
+test('entity-like passwords are escaped exactly once: the profile and the external gateway read back each one exactly', () => {
+  const passwords = ['Abc"&amp;defghijk1PWMARK', 'Pw&#65;bcdefgh1', 'Pw&#x41;&lt;&gt;&quot;1x', "Tab\there1&apos;Ab", 'Line\nbreak1Abc\r'];
+  for (const password of passwords) {
+    const t = { ...termination, password };
+    for (const [what, xml] of [
+      ['profile', renderSipProfile({ port: 5080, publicIp: '203.0.113.10', signalingCidrs: ['54.172.60.0/30'], termination: t })],
+      ['gateway', renderExternalGateway(t)],
+    ] as const) {
+      assertWellFormed(xml, what);
+      assert.equal(findParams(xml, what, 'password')[0]?.value, password, `${what} reads back ${JSON.stringify(password)}`);
+    }
+  }
+});
+
 test('the welcome footer lists every number as a tel: link with %%CONFNUM%%', () => {
   const footer = renderWelcomeFooter([
     { e164: '+16135550142', display: '+1 613 555 0142', label: undefined },

@@ -170,3 +170,49 @@ describe('a failed apply does not show the secret it was writing', () => {
     await assertStateClean(root);
   });
 });
+
+// A password that looks like XML (issue 9): FreeSWITCH must read back exactly this value, and no output may show it
+// in any form (raw, XML-escaped, JSON-escaped); PWMARK finds each of them.
+const ENTITY_PASSWORD = 'Abc"&amp;defghijk1PWMARK';
+const ENTITY_TERMINATION = TERMINATION + `    password: '${ENTITY_PASSWORD}'\n`;
+const EXTERNAL_GATEWAY = `${CONF}/sip_profiles/external/bbb-twilio.xml`;
+
+async function passwordIn(root: string, file: string): Promise<string | undefined> {
+  return findParams(await fs.readFile(path.join(root, file), 'utf8'), file, 'password')[0]?.value;
+}
+
+describe('a password that looks like an XML entity', () => {
+  for (const [mode, sip, file] of [
+    ['dedicated', '', PROFILE],
+    ['external', 'sip:\n  profile: external\n', EXTERNAL_GATEWAY],
+  ] as const) {
+    it(`${mode} mode: plan, plan --json and apply never show it; the written file parses back to it exactly`, async () => {
+      const root = await copyFixture('bbb-3.0');
+      await writeConfig(root, BASE_CONFIG + sip + ENTITY_TERMINATION);
+      for (const args of [['plan'], ['plan', '--json'], ['apply', '--yes', '--no-reload'], ['plan', '--json']]) {
+        const run = await runCli([...args, '--root', root]);
+        assert.equal(run.code, 0, `${args.join(' ')}: ${run.stderr}`);
+        assertNoSecret(run.stdout + run.stderr, args.join(' '), ['PWMARK']);
+      }
+      assert.equal(await passwordIn(root, file), ENTITY_PASSWORD, 'FreeSWITCH reads the configured password');
+      await assertStateClean(root);
+    });
+  }
+
+  it('a current file that writes the password with other character references is masked in the diff too', async () => {
+    const root = await copyFixture('bbb-3.0');
+    await writeConfig(root, BASE_CONFIG + ENTITY_TERMINATION);
+    assert.equal((await runCli(['apply', '--yes', '--no-reload', '--root', root])).code, 0);
+    const written = await fs.readFile(path.join(root, PROFILE), 'utf8');
+    // The same password, escaped by hand another way: &#65; is "A", &#34; is '"', &#38; is '&'.
+    const handEdited = written.replace('value="Abc&quot;&amp;amp;', 'value="&#65;bc&#34;&#38;amp;').replace('tls" value="false', 'tls" value="true');
+    assert.notEqual(handEdited, written);
+    await fs.writeFile(path.join(root, PROFILE), handEdited);
+    assert.equal(await passwordIn(root, PROFILE), ENTITY_PASSWORD);
+    for (const args of [['plan'], ['plan', '--json']]) {
+      const run = await runCli([...args, '--root', root]);
+      assert.match(run.stdout, /edited by hand/);
+      assertNoSecret(run.stdout + run.stderr, args.join(' '), ['PWMARK']);
+    }
+  });
+});

@@ -1,5 +1,5 @@
-import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { readConfigFile, type ConfigFile } from '../config/read-config-file.js';
 import type { Config } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 import { DEFAULT_CONFIG_FILE } from '../host/bbb-paths.js';
@@ -45,19 +45,17 @@ export async function loadConfig(
   io: CliIo,
   opts: { generateMissingPassword?: boolean } = {},
 ): Promise<Config> {
-  const file = configPath(host, option);
-  let text: string;
-  let mode: number;
+  const given = configPath(host, option);
+  let read: ConfigFile;
   try {
-    const st = await fs.stat(file);
-    mode = st.mode & 0o777;
-    text = await fs.readFile(file, 'utf8');
+    read = await readConfigFile(host, given, process.getuid?.() ?? 0);
   } catch (err) {
-    throw unreadableConfig(file, err);
+    if (err instanceof ConfigError) throw err;
+    throw unreadableConfig(given, err);
   }
   // zod, yaml and libphonenumber are heavy: loaded only by commands that read the config.
   const { parseConfig } = await import('../config/load-config.js');
-  return parseConfig(text, file, { env: io.env, fileMode: mode, ...opts });
+  return parseConfig(read.text, read.file, { env: io.env, fileMode: read.mode, ...opts });
 }
 
 /** Why the config file cannot be read, in words, with what to do about it. */

@@ -1,9 +1,12 @@
 import { parsePhoneNumberWithError, type CountryCode } from 'libphonenumber-js/max';
-import { parseDocument, LineCounter } from 'yaml';
+import { parseDocument, LineCounter, type Document } from 'yaml';
 import { ConfigError } from '../errors.js';
 import { ConfigLocator, SEE_EXAMPLE, yamlSyntaxError, zodIssueToConfigError } from './config-errors.js';
 import { TWILIO_PASSWORD_RULES, generateTwilioPassword, terminationPasswordProblem } from '../twilio/sip-password.js';
 import { configSchema, type Config, type PhoneNumber, type RawConfig } from './schema.js';
+
+/** yaml's own default: far more than any real config uses, far less than a resource-exhaustion attack needs. */
+const MAX_ALIAS_COUNT = 100;
 
 export interface LoadOptions {
   /** Environment for secrets (`BBB_TWILIO_TERMINATION_PASSWORD`, `TWILIO_AUTH_TOKEN`). */
@@ -23,7 +26,7 @@ export function parseConfig(text: string, file: string, opts: LoadOptions = {}):
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const yamlError = doc.errors[0];
   if (yamlError) throw yamlSyntaxError(yamlError, file, lineCounter);
-  const data: unknown = doc.toJS() ?? {};
+  const data: unknown = expandAliases(doc, file);
   const locate = new ConfigLocator(file, doc, lineCounter);
   if (data !== null && typeof data === 'object' && !Array.isArray(data) && Object.keys(data).length === 0) {
     throw new ConfigError(`${file}: the file is empty; it needs at least server.publicIp and numbers`, { file, hint: SEE_EXAMPLE });
@@ -31,6 +34,19 @@ export function parseConfig(text: string, file: string, opts: LoadOptions = {}):
   const result = configSchema.safeParse(data);
   if (!result.success) throw zodIssueToConfigError(result.error, data, locate);
   return normalise(result.data, locate, opts);
+}
+
+/** The document as plain data; aliases that expand without end (a "billion laughs" file) are refused, not run. */
+function expandAliases(doc: Document, file: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  } catch (err) {
+    if (!(err instanceof ReferenceError)) throw err;
+    throw new ConfigError(`${file}: its YAML aliases (*name) expand to too much data (an alias bomb: over ${MAX_ALIAS_COUNT} copies of an anchor)`, {
+      file,
+      hint: 'write the values out instead of aliasing them; a bbb-twilio config needs no anchors or aliases',
+    });
+  }
 }
 
 function normalise(raw: RawConfig, locate: ConfigLocator, opts: LoadOptions): Config {

@@ -68,14 +68,14 @@ export async function storeTerminationPassword(file: string, password: string): 
   const text = await fs.readFile(file, 'utf8');
   const updated = withTerminationPassword(text, password, file);
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.bbb-twilio-${process.pid}.tmp`);
-  const handle = await fs.open(tmp, 'wx', 0o600);
   try {
-    await handle.writeFile(updated, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
+    const handle = await fs.open(tmp, 'wx', 0o600);
+    try {
+      await handle.writeFile(updated, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await fs.chown(tmp, st.uid, st.gid).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'EPERM') throw err;
     });
@@ -83,7 +83,28 @@ export async function storeTerminationPassword(file: string, password: string): 
     await fs.rename(tmp, file);
   } catch (err) {
     await fs.rm(tmp, { force: true });
-    throw err;
+    throw cannotStore(file, err);
   }
   return { modeBefore: st.mode & 0o777 };
+}
+
+/** Why the file could not take the password, in words; the file is as it was (the temp file is removed). */
+function cannotStore(file: string, err: unknown): ConfigError {
+  const code = (err as NodeJS.ErrnoException).code;
+  const reason =
+    code === 'EPERM'
+      ? 'operation not permitted (EPERM): the file or its directory is immutable or append-only (see lsattr)'
+      : code === 'EACCES'
+        ? 'permission denied (EACCES)'
+        : code === 'EROFS'
+          ? 'read-only file system (EROFS)'
+          : code === 'ENOSPC'
+            ? 'no space left on device (ENOSPC)'
+            : (err as Error).message;
+  const fix = code === 'EPERM' ? `chattr -i ${file} (and its directory), or ` : code === 'EACCES' ? 'run as root, or ' : '';
+  return new ConfigError(`cannot store the generated password in ${file}: ${reason}; nothing was changed`, {
+    file,
+    key: 'twilio.termination.password',
+    hint: `${fix}set twilio.termination.password yourself (mode 0600), or BBB_TWILIO_TERMINATION_PASSWORD`,
+  });
 }

@@ -39,3 +39,13 @@ export function escapeXmlAttribute(value: string, quote: '"' | "'" = '"'): strin
   }
   return out;
 }
+
+/**
+ * A value for xmlbuilder2's attribute writer that comes out exactly as `escapeXmlAttribute` would write it.
+ * xmlbuilder2 leaves anything that looks like an entity (`&amp;`, `&#65;`) unescaped, so a password
+ * `a&amp;b` would be read back as `a&b`, and it writes tabs and line breaks raw; escaping `&` and those
+ * characters first makes its output escape each character exactly once.
+ */
+export function forXmlBuilderAttribute(value: string): string {
+  return value.replace(/[&\t\n\r]/g, (c) => escapeXmlAttribute(c));
+}

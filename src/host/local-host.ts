@@ -73,7 +73,12 @@ export class LocalHost implements Host {
 
   async readBytes(serverPath: string): Promise<Buffer | null> {
     try {
-      return await fs.readFile(this.machinePath(serverPath));
+      // Through symlinks the way realpath() resolves them, so an absolute link stays inside the root.
+      const file = this.machinePath(await this.realpath(serverPath));
+      const st = await fs.stat(file);
+      // A FIFO or a device would block or never end: only regular files are read.
+      if (!st.isFile()) throw notRegularFile(serverPath, st.isDirectory());
+      return await fs.readFile(file);
     } catch (err) {
       if (isNotFound(err)) return null;
       throw wrap(err, serverPath, 'read');
@@ -90,12 +95,14 @@ export class LocalHost implements Host {
   }
 
   async writeFileAtomic(serverPath: string, data: Buffer, opts: WriteOptions): Promise<void> {
-    const target = this.machinePath(serverPath);
+    // A symlink is written through: its target is replaced (keeping its mode and owner), never the link itself.
+    const target = this.machinePath(await this.realpath(serverPath));
     const dir = path.dirname(target);
     const tmp = path.join(dir, `.${path.basename(target)}.bbb-twilio-${randomBytes(4).toString('hex')}.tmp`);
     try {
       await fs.mkdir(dir, { recursive: true });
       const existing = await fs.stat(target).catch(() => null);
+      if (existing && !existing.isFile()) throw notRegularFile(serverPath, existing.isDirectory());
       const mode = opts.mode ?? (existing ? existing.mode & 0o7777 : 0o644);
       const handle = await fs.open(tmp, 'wx', mode);
       try {
@@ -178,7 +185,20 @@ function isNotFound(err: unknown): boolean {
   return code === 'ENOENT';
 }
 
+function notRegularFile(serverPath: string, isDir: boolean): HostError {
+  return isDir
+    ? new HostError(`${serverPath} is a directory where bbb-twilio expects a file (EISDIR)`, {
+        path: serverPath,
+        hint: 'move the directory away (bbb-twilio keeps a file at this path), then run again; nothing was changed',
+      })
+    : new HostError(`${serverPath} is not a regular file (a FIFO, socket or device)`, {
+        path: serverPath,
+        hint: 'bbb-twilio reads and writes regular files only: replace it with the file, then run again; nothing was changed',
+      });
+}
+
 function wrap(err: unknown, serverPath: string, verb: string): HostError {
+  if (err instanceof HostError) return err;
   const e = err as NodeJS.ErrnoException;
   const reason =
     e.code === 'ENOTDIR'

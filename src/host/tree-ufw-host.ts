@@ -2,7 +2,6 @@ import { UsageError } from '../errors.js';
 import { UFW_USER_RULES } from './bbb-paths.js';
 import { DelegatingHost } from './delegating-host.js';
 import type { CommandResult } from './host.js';
-import { readText } from './host.js';
 import { tupleLine } from '../resources/ufw-rules.js';
 import type { FirewallRule } from '../plan/change.js';
 
@@ -18,7 +17,10 @@ export class TreeUfwHost extends DelegatingHost {
     if (!recorded.recorded) return recorded; // a host that really runs ufw needs no mirror
     const del = argv[1] === 'delete';
     const rule = parseRule(argv.slice(del ? 2 : 1));
-    const text = (await readText(this.inner, UFW_USER_RULES)) ?? '### RULES ###\n### END RULES ###\n';
+    // latin1 maps each byte to one character and back, so bytes that are not UTF-8 (an admin's comment in
+    // another encoding) are kept exactly; the lines we add are ASCII (ufw hex-encodes comments).
+    const bytes = await this.inner.readBytes(UFW_USER_RULES);
+    const text = bytes === null ? '### RULES ###\n### END RULES ###\n' : bytes.toString('latin1');
     const line = tupleLine(rule);
     const lines = text.split('\n');
     const at = lines.indexOf(line);
@@ -29,7 +31,7 @@ export class TreeUfwHost extends DelegatingHost {
       const end = lines.findIndex((l) => l.startsWith('### END RULES'));
       lines.splice(end < 0 ? lines.length : end, 0, line);
     }
-    await this.inner.writeFileAtomic(UFW_USER_RULES, Buffer.from(lines.join('\n')), {});
+    await this.inner.writeFileAtomic(UFW_USER_RULES, Buffer.from(lines.join('\n'), 'latin1'), {});
     return { code: 0, stdout: del ? 'Rule deleted' : 'Rule added', stderr: '', recorded: true };
   }
 }

@@ -1,3 +1,4 @@
+import { TargetFileError } from '../errors.js';
 import { readText } from '../host/host.js';
 import { sha256 } from '../apply/state.js';
 import type { FileChange, Owner, PlanWarning, ServiceNeed } from '../plan/change.js';
@@ -28,8 +29,9 @@ export interface FileSpec {
 export async function planFile(ctx: PlanContext, spec: FileSpec): Promise<ResourcePlan> {
   const { host, state } = ctx;
   const warnings: PlanWarning[] = [];
-  const before = await readText(host, spec.path);
-  const stat = await host.lstat(spec.path);
+  const filePath = await regularFilePath(ctx, spec.path);
+  const before = await readText(host, filePath);
+  const stat = await host.lstat(filePath);
   const owner = spec.owner ? resolveOwner(ctx, spec.owner, warnings) : null;
 
   const contentChanges = before !== spec.after;
@@ -45,8 +47,8 @@ export async function planFile(ctx: PlanContext, spec: FileSpec): Promise<Resour
     type: 'file',
     resource: spec.resource,
     kind: before === null ? 'create' : spec.after === null ? 'delete' : 'update',
-    title: spec.title,
-    path: spec.path,
+    title: filePath === spec.path ? spec.title : `${spec.title} (through the symlink ${spec.path})`,
+    path: filePath,
     before,
     after: spec.after,
     mode: spec.managedWhole ? spec.mode : (stat?.mode ?? spec.mode),
@@ -55,7 +57,7 @@ export async function planFile(ctx: PlanContext, spec: FileSpec): Promise<Resour
     ownerBefore: stat ? { uid: stat.uid, gid: stat.gid } : null,
     xml: spec.xml,
     managedWhole: spec.managedWhole,
-    secrets: [...(spec.secrets ?? []), ...paramValues(before, spec.secretParams ?? [])],
+    secrets: [...(spec.secrets ?? []), ...paramValues(before, spec.secretParams ?? []), ...paramValues(spec.after, spec.secretParams ?? [])],
     needs: spec.needs,
     ...(spec.originals ? { originals: spec.originals } : {}),
     ...(spec.forgetOriginals?.length ? { forgetOriginals: spec.forgetOriginals } : {}),
@@ -63,11 +65,11 @@ export async function planFile(ctx: PlanContext, spec: FileSpec): Promise<Resour
 
   // Hand edits: a file of ours that differs from what we last wrote, or one we never wrote at all.
   if (spec.managedWhole && before !== null && contentChanges) {
-    const known = state.files[spec.path];
+    const known = state.files[filePath];
     if (!known) {
-      change.conflict = `${spec.path} exists but was not written by bbb-twilio`;
+      change.conflict = `${filePath} exists but was not written by bbb-twilio`;
     } else if (known.sha256 !== sha256(before)) {
-      change.conflict = `${spec.path} was edited by hand since bbb-twilio wrote it`;
+      change.conflict = `${filePath} was edited by hand since bbb-twilio wrote it`;
     }
     if (change.conflict) {
       warnings.push({
@@ -78,6 +80,21 @@ export async function planFile(ctx: PlanContext, spec: FileSpec): Promise<Resour
     }
   }
   return { changes: [change], warnings };
+}
+
+/**
+ * The file a change reads and writes: a symlink's target (resolved inside the root), so the change edits that
+ * file in place with its own mode and owner, journals and restores it, and never replaces the link. A link to
+ * nothing is refused: writing would create a file wherever it points.
+ */
+async function regularFilePath(ctx: PlanContext, serverPath: string): Promise<string> {
+  const real = await ctx.host.realpath(serverPath);
+  if (real !== serverPath && (await ctx.host.lstat(serverPath))?.kind === 'symlink' && (await ctx.host.lstat(real)) === null) {
+    throw new TargetFileError(serverPath, `${serverPath} is a symlink to ${real}, which does not exist`, {
+      hint: 'point the link at the existing file, or remove the link so bbb-twilio creates the file, then run again',
+    });
+  }
+  return real;
 }
 
 function resolveOwner(ctx: PlanContext, want: { user: string; group: string }, warnings: PlanWarning[]): Owner {
@@ -93,12 +110,15 @@ function resolveOwner(ctx: PlanContext, want: { user: string; group: string }, w
   return { ...want, uid, gid };
 }
 
-/** Values of `<param name="X" value="...">` in a file, found by a light scan (decoded), for masking only. */
+/**
+ * Values of `<param name="X" value="...">` in a file, found by a light scan, for masking only: both as
+ * written (whatever escaping the writer used) and decoded.
+ */
 function paramValues(text: string | null, names: readonly string[]): string[] {
   if (text === null || names.length === 0) return [];
   const values: string[] = [];
   for (const m of text.matchAll(/<param\s+name\s*=\s*(["'])([^"']*)\1\s+value\s*=\s*(["'])([\s\S]*?)\3/g)) {
-    if (names.includes((m[2] ?? '').toLowerCase()) && m[4]) values.push(decodeEntities(m[4]));
+    if (names.includes((m[2] ?? '').toLowerCase()) && m[4]) values.push(m[4], decodeEntities(m[4]));
   }
   return values;
 }

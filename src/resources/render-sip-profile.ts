@@ -1,5 +1,6 @@
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
+import { forXmlBuilderAttribute } from '../edit/xml-escape.js';
 import { GATEWAY_NAME, PROFILE_NAME } from '../host/bbb-paths.js';
 import { MANAGED_HEADER } from './render-dialplan.js';
 
@@ -53,7 +54,7 @@ export function renderSipProfile(input: ProfileInput): string {
     ['rtp-hold-timeout-sec', '1800'],
     ['tls', 'false'],
   ];
-  for (const [name, value] of params) settings.ele('param', { name, value }).up();
+  addParams(settings, params);
   return doc.end({ prettyPrint: true, indent: '  ' }) + '\n';
 }
 
@@ -76,5 +77,10 @@ function addGateway(parent: XMLBuilder, t: Termination, context: string): void {
     ['caller-id-in-from', 'true'],
     ['context', context],
   ];
-  for (const [name, value] of params) gw.ele('param', { name, value }).up();
+  addParams(gw, params);
+}
+
+/** `<param>` children; values escaped exactly once, so FreeSWITCH reads back each value as given. */
+function addParams(parent: XMLBuilder, params: readonly [string, string][]): void {
+  for (const [name, value] of params) parent.ele('param', { name, value: forXmlBuilderAttribute(value) }).up();
 }
