@@ -7,13 +7,13 @@ import { BBB_WEB_OVERRIDES } from '../host/bbb-paths.js';
 import { hintOf, messageOf, type DoctorCheck } from './check.js';
 import type { DoctorContext } from './doctor-context.js';
 
-type MeetingsAnswer =
+export type MeetingsAnswer =
   | { ok: true; meetings: BbbMeeting[]; where: string; algorithm: string }
   | { ok: false; problem: 'settings'; message: string; fix: string }
   | { ok: false; problem: 'api'; error: unknown };
 
 /** One getMeetings call, shared by the checks that need it. */
-function meetings(ctx: DoctorContext): Promise<MeetingsAnswer> {
+export function meetings(ctx: DoctorContext): Promise<MeetingsAnswer> {
   return ctx.memo('bbb-get-meetings', async (): Promise<MeetingsAnswer> => {
     const settings = await ctx.bbbWeb();
     if (settings.files.length === 0) {

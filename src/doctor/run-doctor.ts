@@ -8,6 +8,7 @@ import type { DoctorContext } from './doctor-context.js';
 import { firewallTwilioOnly } from './firewall-check.js';
 import { eslReachable, sipProfileRunning } from './freeswitch-checks.js';
 import { publicIpLocal, sipPortListening } from './network-checks.js';
+import { meetingPinLength } from './pin-length-check.js';
 import { twilioNumbers, twilioOriginationUrl, twilioTrunk } from './twilio-checks.js';
 
 export const CHECKS: readonly DoctorCheck<DoctorContext>[] = [
@@ -21,6 +22,7 @@ export const CHECKS: readonly DoctorCheck<DoctorContext>[] = [
   publicIpLocal,
   bbbApiReachable,
   dialNumberShown,
+  meetingPinLength,
   twilioTrunk,
   twilioOriginationUrl,
   twilioNumbers,
