@@ -6,6 +6,7 @@ import { check, hintOf, messageOf, type CheckResult, type CheckStatus, type Doct
 import { audioBridgeFreeswitch, configValid, filesInDesiredState } from './config-checks.js';
 import type { DoctorContext } from './doctor-context.js';
 import { firewallTwilioOnly } from './firewall-check.js';
+import { firewallTwilioMedia } from './media-firewall-check.js';
 import { eslReachable, sipProfileRunning } from './freeswitch-checks.js';
 import { publicIpLocal, sipPortListening } from './network-checks.js';
 import { meetingPinLength } from './pin-length-check.js';
@@ -19,6 +20,7 @@ export const CHECKS: readonly DoctorCheck<DoctorContext>[] = [
   sipProfileRunning,
   sipPortListening,
   firewallTwilioOnly,
+  firewallTwilioMedia,
   publicIpLocal,
   bbbApiReachable,
   dialNumberShown,

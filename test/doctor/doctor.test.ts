@@ -17,6 +17,7 @@ const IDS = [
   'sip-profile-running',
   'sip-port-listening',
   'firewall-twilio-only',
+  'firewall-twilio-media',
   'public-ip-local',
   'bbb-api-reachable',
   'dial-number-shown',
@@ -42,7 +43,7 @@ describe('a server where dial-in is set up', () => {
       json.checks.map((c) => [c.id, c.status]),
       IDS.map((id) => [id, id === 'public-ip-local' ? 'skip' : 'ok']),
     );
-    assert.deepEqual([json.ok, json.warn, json.fail, json.skip], [13, 0, 0, 1]);
+    assert.deepEqual([json.ok, json.warn, json.fail, json.skip], [14, 0, 0, 1]);
   });
 
   test('--json has exactly the documented shape: checks of {id,title,status,finding,fix} and four counts', async () => {
@@ -66,7 +67,7 @@ describe('a server where dial-in is set up', () => {
     // Findings start in one column: after the longest id (audio-bridge-freeswitch) and two spaces.
     const column = 8 + 'audio-bridge-freeswitch'.length + 2;
     assert.ok(lines.every((l) => l.slice(column - 2, column) === '  ' && l[column] !== ' '), lines.join('\n'));
-    assert.match(run.stdout, /\n14 checks: 13 ok, 0 warnings, 0 failed, 1 skipped\. Dial-in is ready\.\n$/);
+    assert.match(run.stdout, /\n15 checks: 14 ok, 0 warnings, 0 failed, 1 skipped\. Dial-in is ready\.\n$/);
     for (const secret of [ESL_PASSWORD, SALT, AUTH_TOKEN]) assert.ok(!run.stdout.includes(secret));
   });
 
