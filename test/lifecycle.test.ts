@@ -205,6 +205,16 @@ test('plan --json lists changes, actions with their impact, and a summary', asyn
   assert.equal(json.blocked, false);
 });
 
+test("the bbb-web restart's cost is said as it is: running meetings vanish, so it waits for no meeting (or --restart-now)", async () => {
+  const root = await copyFixture('bbb-3.0');
+  await writeConfig(root);
+  const plan = await runCli(['plan', '--root', root]);
+  assert.match(plan.stdout, /systemctl restart bbb-web\s+running meetings VANISH from bbb-web \(its API loses them, joins fail\): runs only when no meeting is running/);
+  assert.match(plan.stdout, /The bbb-web restart runs only when no meeting is running: apply --when-idle waits for that, --restart-now restarts at once\./);
+  const json = JSON.parse((await runCli(['plan', '--root', root, '--json'])).stdout) as { actions: { need: string; requiresConsent: boolean }[] };
+  assert.equal(json.actions.find((a) => a.need === 'bbb-web-restart')?.requiresConsent, true);
+});
+
 test('external mode: the external-profile restart drops web audio, so it waits for --restart-now', async () => {
   const root = await copyFixture('bbb-3.0');
   await writeConfig(root, EXTERNAL);
@@ -253,7 +263,7 @@ test('under a --root other than / system commands are recorded and printed, neve
   await writeConfig(root);
   const apply = await runCli(['apply', '--root', root, '--yes']);
   assert.match(apply.stdout, /Commands recorded, not run \(--root .* is not \/\)/);
-  assert.match(apply.stdout, /\n {4}systemctl restart bbb-web\n/);
+  assert.match(apply.stdout, /\n {4}systemctl restart bbb-web {2}# when no meeting is running\n/);
 });
 
 test('a server whose conference dialplan lacks reject_anonymous gets a note about withheld numbers', async () => {

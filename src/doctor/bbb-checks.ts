@@ -77,7 +77,7 @@ export const dialNumberShown: DoctorCheck<DoctorContext> = {
     const settings = await ctx.bbbWeb();
     const first = config.numbers[0];
     if (!first) return c.skip('the config lists no number');
-    const applyFix = `run bbb-twilio apply (it sets both in ${BBB_WEB_OVERRIDES} and restarts bbb-web)`;
+    const applyFix = `run bbb-twilio apply (it sets both in ${BBB_WEB_OVERRIDES} and restarts bbb-web once no meeting is running)`;
     const number = settings.get('defaultDialAccessNumber');
     if (number?.value !== first.display) {
       const shown = number ? `${number.value} (${number.source})` : 'no number (defaultDialAccessNumber is not set)';
@@ -95,7 +95,8 @@ export const dialNumberShown: DoctorCheck<DoctorContext> = {
       if (stale.length > 0) {
         return c.warn(
           `${stale.length} running meeting(s) show ${stale[0]?.dialNumber ?? ''}: bbb-web was not restarted since the change, or they began before it`,
-          'systemctl restart bbb-web (meetings already running keep their number until they end)',
+          'meetings already running keep their number until they end; if bbb-web was not restarted: bbb-twilio apply --when-idle ' +
+            '(restarts it once no meeting is running: a restart makes running meetings vanish)',
         );
       }
     }
