@@ -102,3 +102,14 @@ test('a rule that admits only part of the RTP range does not count: doctor FAILS
   const plan = await runCli(['plan', '--root', root]);
   assert.match(plan.stdout, /\+ firewall allow udp 16384:32768 from 168\.86\.128\.0\/18/);
 });
+
+test('firewall.backend: none: the plan says to open the media range too, and doctor WARNS', async () => {
+  const root = await treeWithoutRtpRule();
+  await writeConfig(root, BASE_CONFIG + 'firewall:\n  backend: none\n');
+  const plan = await runCli(['plan', '--root', root]);
+  assert.match(plan.stdout, /and udp 16384:32768 \(FreeSWITCH's RTP ports\) from 168\.86\.128\.0\/18 \(Twilio's media\)/);
+  assert.doesNotMatch(plan.stdout, /\+ firewall/);
+  const media = await doctorMedia(root);
+  assert.equal(media.status, 'warn');
+  assert.match(media.fix, /^allow udp 16384:32768 from 168\.86\.128\.0\/18 in your own firewall/);
+});

@@ -38,7 +38,9 @@ export const firewall: Resource = {
       if (ctx.mode === 'install') {
         warnings.push({
           level: 'note',
-          message: `firewall backend is "none": allow udp and tcp port ${sipPort(ctx)} from Twilio's signalling ranges yourself`,
+          message:
+            `firewall backend is "none": allow udp and tcp port ${sipPort(ctx)} from Twilio's signalling ranges yourself, ` +
+            `and udp ${ctx.facts.rtpPorts.start}:${ctx.facts.rtpPorts.end} (FreeSWITCH's RTP ports) from ${ctx.config.twilio.mediaCidrs.join(', ')} (Twilio's media)`,
           hint: 'or install ufw and set firewall.backend: ufw',
         });
       }
