@@ -92,7 +92,7 @@ export async function collectAnswers(ctx: WizardContext): Promise<CollectedAnswe
         })));
   if (accountSid === '') {
     ask.info('No Twilio account: bbb-twilio sets up this server; the trunk and its numbers are yours to set up in the Twilio Console.');
-    const numbers = flags.number?.length ? flags.number.map(flagNumber) : await typeNumbers(ask);
+    const numbers = await typedNumbers(ctx);
     return { answers: { publicIp, numbers, profile: await askProfile(ctx) }, authToken: undefined, twilioReachable: false };
   }
 
@@ -109,28 +109,25 @@ export async function collectAnswers(ctx: WizardContext): Promise<CollectedAnswe
   }
 
   const access = ctx.account(accountSid, authToken);
-  let owned: IncomingNumberView[];
+  let owned: IncomingNumberView[] | null = null;
   try {
     owned = await ask.step('Reading the phone numbers of the Twilio account', 'Read the phone numbers of the Twilio account', () => listIncomingNumbers(access));
   } catch (err) {
     if (!(err instanceof TwilioError)) throw err;
     // The config does not depend on the API: keep the account, type the numbers, let plan check them later.
     ask.warn(`${err.message}: type the numbers by hand; the config keeps the account, and bbb-twilio plan checks them once Twilio answers`);
-    const numbers = flags.number?.length ? flags.number.map(flagNumber) : await typeNumbers(ask);
-    const profile = await askProfile(ctx);
-    const storeToken = await askStoreToken(ctx);
-    return { answers: { publicIp, numbers, profile, accountSid, ...(storeToken ? { authToken } : {}) }, authToken, twilioReachable: false };
   }
-  if (owned.length === 0) {
+  if (owned?.length === 0) {
     throw new TwilioError(`Twilio account ${accountSid} has no phone numbers`, {
       failure: 'number',
       hint: 'buy one in the Twilio Console > Phone Numbers (a trial account may have one), then run init again',
     });
   }
-  const numbers = flags.number?.length ? flagNumbers(flags.number, owned, accountSid) : await pickNumbers(ask, owned);
+  const numbers =
+    owned === null ? await typedNumbers(ctx) : flags.number?.length ? flagNumbers(flags.number, owned, accountSid) : await pickNumbers(ask, owned);
   const profile = await askProfile(ctx);
   const storeToken = await askStoreToken(ctx);
-  return { answers: { publicIp, numbers, profile, accountSid, ...(storeToken ? { authToken } : {}) }, authToken, twilioReachable: true };
+  return { answers: { publicIp, numbers, profile, accountSid, ...(storeToken ? { authToken } : {}) }, authToken, twilioReachable: owned !== null };
 }
 
 async function askProfile({ ask, flags, facts }: WizardContext): Promise<'dedicated' | 'external'> {
@@ -161,8 +158,9 @@ async function askStoreToken({ ask, flags, configFile }: WizardContext): Promise
   );
 }
 
-/** Numbers typed by hand (no account to list them from): any human format with its country code, comma-separated. */
-async function typeNumbers(ask: Ask): Promise<string[]> {
+/** Numbers with no account to list them from: the --number flags, else typed at the prompt. */
+async function typedNumbers({ ask, flags }: WizardContext): Promise<string[]> {
+  if (flags.number?.length) return flags.number.map(flagNumber);
   const typed = await ask.text({
     message: 'The Twilio numbers callers dial, with their country code (comma-separated: +1 613 555 0142, +44 20 7946 0018)',
     flag: '--number',
