@@ -28,7 +28,7 @@ test('apply loads a new dedicated profile over ESL (reloadxml, profile start) an
   assert.equal(apply.code, 0, apply.stderr);
   assert.deepEqual(esl.state.apiCommands, ['reloadxml', 'sofia profile bbb-twilio start', 'sofia status profile bbb-twilio']);
   assert.match(apply.stdout, /\n {2}ran {7}fs_cli -x reloadxml\n {2}ran {7}fs_cli -x 'sofia profile bbb-twilio start'\n/);
-  assert.match(apply.stdout, /Commands recorded, not run \(--root .* is not \/\); run them on the server:\n {4}systemctl restart bbb-web\n/);
+  assert.match(apply.stdout, /Commands recorded, not run \(--root .* is not \/\); run them on the server:\n {4}systemctl restart bbb-web {2}# when no meeting is running\n/);
   assert.doesNotMatch(apply.stdout + apply.stderr, /SandboxSecret42/);
 });
 

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import test from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parseConfig } from '../src/config/load-config.js';
-import { TWILIO_SIGNALING_CIDRS } from '../src/config/schema.js';
+import { TWILIO_MEDIA_CIDRS, TWILIO_SIGNALING_CIDRS } from '../src/config/schema.js';
 
 const EXAMPLE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'examples', 'config.yml');
 
@@ -15,5 +15,6 @@ test('examples/config.yml is a valid config that states the defaults', async () 
   assert.equal(config.sip.profile, 'dedicated');
   assert.equal(config.sip.port, 5080);
   assert.deepEqual(config.twilio.signalingCidrs, TWILIO_SIGNALING_CIDRS);
+  assert.deepEqual(config.twilio.mediaCidrs, TWILIO_MEDIA_CIDRS);
   assert.equal(config.dialin.tries, 3);
 });

@@ -44,7 +44,7 @@ for (const fixture of ['bbb-3.0', 'bbb-2.7'] as FixtureName[]) {
       const uninstall = await runCli(['uninstall', '--root', root, '--yes']);
       assert.equal(uninstall.code, 0, uninstall.stderr);
       assert.deepEqual(diffSnapshots(original, await snapshotTree(root)), []);
-      assert.match((await runCli(['uninstall', '--root', root, '--yes'])).stdout, /No changes\./);
+      assert.match((await runCli(['uninstall', '--root', root, '--yes'])).stdout, /^Nothing of bbb-twilio is installed here: /m);
 
       assert.equal((await runCli(['rollback', '--root', root, '--yes'])).code, 0);
       // ufw appends re-added rules at the end: they come back as the same set, in another order.
@@ -206,6 +206,16 @@ test('plan --json lists changes, actions with their impact, and a summary', asyn
   assert.equal(json.blocked, false);
 });
 
+test("the bbb-web restart's cost is said as it is: running meetings vanish, so it waits for no meeting (or --restart-now)", async () => {
+  const root = await copyFixture('bbb-3.0');
+  await writeConfig(root);
+  const plan = await runCli(['plan', '--root', root]);
+  assert.match(plan.stdout, /systemctl restart bbb-web\s+running meetings VANISH from bbb-web \(its API loses them, joins fail\): runs only when no meeting is running/);
+  assert.match(plan.stdout, /The bbb-web restart runs only when no meeting is running: apply --when-idle waits for that, --restart-now restarts at once\./);
+  const json = JSON.parse((await runCli(['plan', '--root', root, '--json'])).stdout) as { actions: { need: string; requiresConsent: boolean }[] };
+  assert.equal(json.actions.find((a) => a.need === 'bbb-web-restart')?.requiresConsent, true);
+});
+
 test('external mode: the external-profile restart drops web audio, so it waits for --restart-now', async () => {
   const root = await copyFixture('bbb-3.0');
   await writeConfig(root, EXTERNAL);
@@ -213,6 +223,31 @@ test('external mode: the external-profile restart drops web audio, so it waits f
   assert.match(plan.stdout, /sofia profile external restart'\s+DROPS every web-audio user/);
   const apply = await runCli(['apply', '--root', root, '--yes']);
   assert.match(apply.stdout, /postponed fs_cli -x 'sofia profile external restart'/);
+});
+
+test('uninstall on a never-applied tree, or without a config file, says what it found instead of "No changes"', async () => {
+  const root = await copyFixture('bbb-3.0');
+  await writeConfig(root);
+  const original = await snapshotTree(root);
+  const never = await runCli(['uninstall', '--root', root, '--yes']);
+  assert.equal(never.code, 0, never.stderr);
+  assert.match(never.stdout, /\nNothing of bbb-twilio is installed here: no file, value or firewall rule of its was found\.\n$/);
+  assert.doesNotMatch(never.stdout, /No changes/);
+
+  await fs.rm(path.join(root, 'etc/bbb-twilio'), { recursive: true });
+  const bare = await runCli(['uninstall', '--root', root, '--yes']);
+  assert.equal(bare.code, 0, bare.stderr);
+  assert.match(bare.stdout, /^Nothing of bbb-twilio is installed here: no config at .*\/etc\/bbb-twilio\/config\.yml, no file, value or firewall rule of its\.\n$/);
+  original.delete('etc/bbb-twilio/config.yml');
+  assert.deepEqual(diffSnapshots(original, await snapshotTree(root)), [], 'nothing was written');
+
+  // Applied, then the config lost: uninstall cannot guess, and says what is there.
+  await writeConfig(root);
+  assert.equal((await runCli(['apply', '--root', root, '--yes'])).code, 0);
+  await fs.rm(path.join(root, 'etc/bbb-twilio/config.yml'));
+  const lost = await runCli(['uninstall', '--root', root, '--yes']);
+  assert.equal(lost.code, 1);
+  assert.match(lost.stderr, /^error: config file not found: .*config\.yml, but bbb-twilio is installed here \(\d+ files it wrote \(\/var\/lib\/bbb-twilio\/state\.json\), \d+ values it changed in BBB's files, \d+ ufw rules tagged bbb-twilio\)\nhint: uninstall needs the config it was applied with/);
 });
 
 test('a port already open to anyone on the SIP port is shown as a risk', async () => {
@@ -254,7 +289,7 @@ test('under a --root other than / system commands are recorded and printed, neve
   await writeConfig(root);
   const apply = await runCli(['apply', '--root', root, '--yes']);
   assert.match(apply.stdout, /Commands recorded, not run \(--root .* is not \/\)/);
-  assert.match(apply.stdout, /\n {4}systemctl restart bbb-web\n/);
+  assert.match(apply.stdout, /\n {4}systemctl restart bbb-web {2}# when no meeting is running\n/);
 });
 
 test('withheld numbers are turned away by our own dialplan, so no server is told to rely on reject_anonymous', async () => {

@@ -36,7 +36,8 @@ export function renderServiceReport(report: ServiceReport, host: Host, opts: { c
   const recorded = of('recorded');
   if (recorded.length > 0) {
     lines.push(`  Commands recorded, not run (--root ${host.root} is not /); run them on the server:`);
-    for (const o of recorded) lines.push(`    ${o.command}`);
+    // A note as a shell comment: the lines stay copy-and-paste commands.
+    for (const o of recorded) lines.push(`    ${o.command}${o.detail ? `  # ${o.detail}` : ''}`);
   }
   return lines;
 }

@@ -2,6 +2,7 @@ import { freeswitchConnector, type FreeswitchConnector } from '../freeswitch/con
 import { judgeEslReply } from '../freeswitch/esl-replies.js';
 import { formatCommand, type Host } from '../host/host.js';
 import type { ServiceAction } from '../plan/change.js';
+import { restartBbbWeb, type MeetingCounter } from './bbb-web-restart.js';
 import { FreeswitchSession, type Unreachable } from './freeswitch-session.js';
 import { formatSeconds, plural, waitForIdle, type ProgressLine } from './wait-for-idle.js';
 
@@ -23,9 +24,9 @@ export interface ServiceReport {
 }
 
 export interface ServiceRunOptions {
-  /** Run restarts that drop live web audio now. */
+  /** Run restarts that drop live web audio or running meetings now. */
   restartNow: boolean;
-  /** Run them once no call is up, waiting at most idleTimeoutMs. */
+  /** Run them once no call is up (no meeting for bbb-web), waiting at most idleTimeoutMs. */
   whenIdle?: boolean;
   idleTimeoutMs?: number;
   /** False (--no-reload): FreeSWITCH commands are not sent, only listed. */
@@ -34,8 +35,10 @@ export interface ServiceRunOptions {
   connect?: FreeswitchConnector;
   /** Bound on each event-socket step when the default connector is used. */
   eslTimeoutMs?: number;
-  /** How often `show calls count` is asked while waiting for idle, and for a started profile. */
+  /** How often `show calls count` (getMeetings) is asked while waiting for idle, and for a started profile. */
   pollIntervalMs?: number;
+  /** How many meetings bbb-web holds; default: getMeetings on the bbb-web the tree's properties name. */
+  countMeetings?: MeetingCounter;
   /** How long a profile that FreeSWITCH says it started may take to show up as running. */
   profileStartWaitMs?: number;
   progress?: ProgressLine;
@@ -50,7 +53,8 @@ const DEFAULT_PROFILE_START_WAIT_MS = 3000;
  * Run the service actions a plan needs, after its files are in place. FreeSWITCH commands go over its event socket
  * (under any --root: a test tree names an emulator); system commands go through the host (recorded unless the root
  * is /). A failure here does not undo the files (they are right): it is reported with the command to run by hand.
- * Restarts that drop web audio wait for --restart-now, or for no call to be up with --when-idle.
+ * Restarts that drop web audio wait for --restart-now, or for no call to be up with --when-idle; the bbb-web restart
+ * runs when no meeting is running (it makes running meetings vanish), else waits the same way.
  */
 export async function runServiceActions(host: Host, actions: readonly ServiceAction[], opts: ServiceRunOptions): Promise<ServiceReport> {
   const session = new FreeswitchSession(opts.connect ?? freeswitchConnector(host, { timeoutMs: opts.eslTimeoutMs }));
@@ -67,6 +71,18 @@ async function runAction(host: Host, action: ServiceAction, session: FreeswitchS
   const command = formatCommand(action.argv);
   const outcome = (status: ServiceStatus, detail = ''): ServiceOutcome => ({ action, status, command, detail });
   if (action.eslCommand === undefined) {
+    if (action.need === 'bbb-web-restart') {
+      const done = await restartBbbWeb(host, action, {
+        restartNow: opts.restartNow,
+        whenIdle: Boolean(opts.whenIdle),
+        idleTimeoutMs: opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+        pollIntervalMs: opts.pollIntervalMs ?? DEFAULT_POLL_MS,
+        ...(opts.countMeetings ? { countMeetings: opts.countMeetings } : {}),
+        ...(opts.progress ? { progress: opts.progress } : {}),
+        ...(opts.shouldStop ? { shouldStop: opts.shouldStop } : {}),
+      });
+      return outcome(done.status, done.detail);
+    }
     if (action.requiresConsent && !opts.restartNow) return outcome('postponed', 'needs --restart-now');
     const result = await host.run(action.argv);
     if (result.recorded) return outcome('recorded');

@@ -1,5 +1,6 @@
 // `--when-idle`: wait, bounded, until FreeSWITCH has no call up, polling `show calls count`. Restarting the external
-// profile drops every web-audio user, so it waits for a moment when there is nobody to drop.
+// profile drops every web-audio user, so it waits for a moment when there is nobody to drop. The bbb-web restart
+// waits the same way for no meeting to be running (getMeetings).
 
 /** A line that can be rewritten in place (a terminal), or nothing at all. */
 export interface ProgressLine {
@@ -13,6 +14,8 @@ export const SILENT_PROGRESS: ProgressLine = { update: () => undefined, done: ()
 export interface IdleWaitOptions {
   timeoutMs: number;
   pollIntervalMs: number;
+  /** What is counted, for the progress line (default `live call`). */
+  noun?: string;
   progress?: ProgressLine;
   /** Set by a signal handler (Ctrl-C): stop waiting, the restart stays postponed. */
   shouldStop?: () => boolean;
@@ -45,7 +48,7 @@ export async function waitForIdle(countCalls: () => Promise<number | null>, opts
       const leftMs = opts.timeoutMs - waitedMs;
       if (leftMs <= 0) return { idle: false, interrupted: false, calls, waitedMs };
       if (opts.shouldStop?.()) return { idle: false, interrupted: true, calls, waitedMs };
-      progress.update(`waiting for ${plural(calls, 'live call')} to end before restarting (${formatSeconds(leftMs)} left, Ctrl-C leaves it postponed)`);
+      progress.update(`waiting for ${plural(calls, opts.noun ?? 'live call')} to end before restarting (${formatSeconds(leftMs)} left, Ctrl-C leaves it postponed)`);
       await sleep(Math.min(opts.pollIntervalMs, leftMs));
       if (opts.shouldStop?.()) return { idle: false, interrupted: true, calls, waitedMs: now() - start };
     }

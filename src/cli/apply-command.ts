@@ -94,6 +94,13 @@ export async function applyWith(
     const pending = opts.command === 'apply' ? await readPendingNeeds(host) : [];
     const actions = neededActions([...plan.changes, { needs: pending }], config.sip.profile);
     if (plan.changes.length === 0) {
+      if (opts.command === 'uninstall') {
+        const found = side.sides.includes('twilio')
+          ? 'here or in the Twilio account: no file, value, firewall rule or Twilio resource of its was found'
+          : 'here: no file, value or firewall rule of its was found';
+        io.stdout.write(c.green(`Nothing of bbb-twilio is installed ${found}.\n`));
+        return 0;
+      }
       io.stdout.write(c.green('No changes. The server is in the configured state.\n'));
       if (pending.length === 0) return 0;
       io.stdout.write(c.bold('\nStill to do from an earlier apply:\n'));

@@ -33,7 +33,7 @@ export async function runInit(opts: InitOptions, io: CliIo, streams?: PromptStre
   const file = configPath(host, opts.config);
 
   let ask: Ask;
-  if (opts.nonInteractive) ask = nonInteractiveAsk();
+  if (opts.nonInteractive) ask = nonInteractiveAsk((message) => io.stderr.write(`warning: ${message}\n`));
   else if (streams !== undefined) ask = await clackAsk(streams);
   else if (io.stdinIsTTY) ask = await clackAsk({ input: process.stdin, output: process.stdout });
   else throw new UsageError('no terminal to ask the questions in; nothing was written', 'run with --non-interactive and the flags (see bbb-twilio init --help)');
@@ -55,7 +55,7 @@ export async function runInit(opts: InitOptions, io: CliIo, streams?: PromptStre
     }
   }
 
-  const { answers, authToken } = await collectAnswers({
+  const { answers, authToken, twilioReachable } = await collectAnswers({
     ask,
     flags: opts,
     facts,
@@ -69,11 +69,22 @@ export async function runInit(opts: InitOptions, io: CliIo, streams?: PromptStre
   const { parseConfig } = await import('../config/load-config.js');
   parseConfig(text, file, { env: {}, fileMode: 0o600 });
   await writeConfigFile(file, text, { overwrite });
-  io.stdout.write(`Wrote ${file} (mode 0600)${answers.authToken === undefined ? '; the auth token is not in it' : ', with the auth token'}.\n\n`);
+  const stored =
+    answers.accountSid === undefined ? '; no Twilio account in it' : answers.authToken === undefined ? '; the auth token is not in it' : ', with the auth token';
+  io.stdout.write(`Wrote ${file} (mode 0600)${stored}.\n\n`);
 
   const { runPlan } = await import('./plan-command.js');
-  const code = await runPlan({ root: host.root, config: file }, { ...io, env: { ...io.env, TWILIO_AUTH_TOKEN: authToken } });
-  const next = answers.authToken === undefined ? 'export TWILIO_AUTH_TOKEN=... then bbb-twilio apply' : 'bbb-twilio apply';
+  // When Twilio did not answer, the closing plan covers this server only (the next plan covers both).
+  const code = await runPlan(
+    { root: host.root, config: file, ...(twilioReachable ? {} : { only: 'host' }) },
+    { ...io, env: { ...io.env, TWILIO_AUTH_TOKEN: authToken } },
+  );
+  const next =
+    answers.accountSid === undefined
+      ? 'bbb-twilio apply, then point a Twilio trunk at this server in the Twilio Console'
+      : answers.authToken === undefined
+        ? 'export TWILIO_AUTH_TOKEN=... then bbb-twilio apply'
+        : 'bbb-twilio apply';
   outro?.(`Next: ${next}`, { output: out });
   if (!ask.interactive) io.stdout.write(`\nNext: ${next}\n`);
   return code;

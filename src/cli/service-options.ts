@@ -17,9 +17,7 @@ export function serviceRunOptions(flags: ServiceFlags, io: CliIo): ServiceRunOpt
   if (flags.restartNow && flags.whenIdle) {
     throw new UsageError('--restart-now and --when-idle contradict each other; nothing was changed', 'choose one: restart now (drops live web audio) or wait for idle');
   }
-  if (flags.reload === false && (flags.restartNow || flags.whenIdle)) {
-    throw new UsageError('--no-reload sends no FreeSWITCH command, so --restart-now and --when-idle have nothing to do; nothing was changed', 'drop one of them');
-  }
+  // --no-reload with --restart-now / --when-idle is not a contradiction: those also govern the bbb-web restart.
   return {
     restartNow: Boolean(flags.restartNow),
     whenIdle: Boolean(flags.whenIdle),

@@ -106,6 +106,7 @@ function normalise(raw: RawConfig, locate: ConfigLocator, opts: LoadOptions): Co
       trunkName: raw.twilio.trunkName,
       edge: raw.twilio.edge,
       signalingCidrs: raw.twilio.signalingCidrs,
+      mediaCidrs: raw.twilio.mediaCidrs,
       forceNumbers: raw.twilio.forceNumbers,
       termination:
         termination && terminationPassword

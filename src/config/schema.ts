@@ -15,6 +15,8 @@ export const TWILIO_SIGNALING_CIDRS: readonly string[] = [
 ];
 
 export const PIN_LENGTH_RULE = "must be 5 to 11 digits (BBB's bbb_conferences joins only 5- to 11-digit PINs)";
+/** Where Twilio's media (RTP) comes from, all edges (since February 2024; from UDP ports 10000-60000). */
+export const TWILIO_MEDIA_CIDRS: readonly string[] = ['168.86.128.0/18'];
 
 const ipv4 = z.string().refine(isIpv4, { message: 'is not an IPv4 address (like 203.0.113.10)' });
 // A lab or NAT address is only a risk (plan says so); one no host can take calls at is an error.
@@ -72,6 +74,7 @@ export const configSchema = z.strictObject({
         .enum(['ashburn', 'umatilla', 'dublin', 'frankfurt', 'tokyo', 'singapore', 'sydney', 'sao-paulo'])
         .optional(),
       signalingCidrs: z.array(cidr).min(1).default([...TWILIO_SIGNALING_CIDRS]),
+      mediaCidrs: z.array(cidr).min(1).default([...TWILIO_MEDIA_CIDRS]),
       /** Move configured numbers away from a voice URL, TwiML app or other trunk (like apply --force-numbers). */
       forceNumbers: z.boolean().default(false),
       termination: z
@@ -87,7 +90,12 @@ export const configSchema = z.strictObject({
         })
         .optional(),
     })
-    .default({ trunkName: 'bbb-twilio', signalingCidrs: [...TWILIO_SIGNALING_CIDRS], forceNumbers: false }),
+    .default({
+      trunkName: 'bbb-twilio',
+      signalingCidrs: [...TWILIO_SIGNALING_CIDRS],
+      mediaCidrs: [...TWILIO_MEDIA_CIDRS],
+      forceNumbers: false,
+    }),
   firewall: z
     .strictObject({
       backend: z.enum(['ufw', 'none']).optional(),
@@ -124,6 +132,8 @@ export interface Config {
     trunkName: string;
     edge: string | undefined;
     signalingCidrs: string[];
+    /** Where Twilio's media comes from: ufw admits them to FreeSWITCH's RTP ports. */
+    mediaCidrs: string[];
     forceNumbers: boolean;
     /** `passwordGenerated`: the file has no password; this one was generated and apply stores it there. */
     termination:

@@ -7,13 +7,13 @@ import { BBB_WEB_OVERRIDES } from '../host/bbb-paths.js';
 import { hintOf, messageOf, type DoctorCheck } from './check.js';
 import type { DoctorContext } from './doctor-context.js';
 
-type MeetingsAnswer =
+export type MeetingsAnswer =
   | { ok: true; meetings: BbbMeeting[]; where: string; algorithm: string }
   | { ok: false; problem: 'settings'; message: string; fix: string }
   | { ok: false; problem: 'api'; error: unknown };
 
 /** One getMeetings call, shared by the checks that need it. */
-function meetings(ctx: DoctorContext): Promise<MeetingsAnswer> {
+export function meetings(ctx: DoctorContext): Promise<MeetingsAnswer> {
   return ctx.memo('bbb-get-meetings', async (): Promise<MeetingsAnswer> => {
     const settings = await ctx.bbbWeb();
     if (settings.files.length === 0) {
@@ -77,7 +77,7 @@ export const dialNumberShown: DoctorCheck<DoctorContext> = {
     const settings = await ctx.bbbWeb();
     const first = config.numbers[0];
     if (!first) return c.skip('the config lists no number');
-    const applyFix = `run bbb-twilio apply (it sets both in ${BBB_WEB_OVERRIDES} and restarts bbb-web)`;
+    const applyFix = `run bbb-twilio apply (it sets both in ${BBB_WEB_OVERRIDES} and restarts bbb-web once no meeting is running)`;
     const number = settings.get('defaultDialAccessNumber');
     if (number?.value !== first.display) {
       const shown = number ? `${number.value} (${number.source})` : 'no number (defaultDialAccessNumber is not set)';
@@ -95,7 +95,8 @@ export const dialNumberShown: DoctorCheck<DoctorContext> = {
       if (stale.length > 0) {
         return c.warn(
           `${stale.length} running meeting(s) show ${stale[0]?.dialNumber ?? ''}: bbb-web was not restarted since the change, or they began before it`,
-          'systemctl restart bbb-web (meetings already running keep their number until they end)',
+          'meetings already running keep their number until they end; if bbb-web was not restarted: bbb-twilio apply --when-idle ' +
+            '(restarts it once no meeting is running: a restart makes running meetings vanish)',
         );
       }
     }

@@ -2,7 +2,7 @@
 
 import { readText } from '../host/host.js';
 import { UFW_USER_RULES } from '../host/bbb-paths.js';
-import { coversPort, coversProto, isAnywhere, parseUfwTuples, type UfwTuple } from '../resources/ufw-rules.js';
+import { admitsSource, coversPort, coversProto, isAnywhere, parseUfwTuples, type UfwTuple } from '../resources/ufw-rules.js';
 import type { DoctorCheck } from './check.js';
 import { profileInUse, type DoctorContext } from './doctor-context.js';
 import { parseIpv4Range, rangeContains, type Ipv4Range } from '../net/ipv4.js';
@@ -27,8 +27,7 @@ export const firewallTwilioOnly: DoctorCheck<DoctorContext> = {
         `allow udp and tcp ${port} only from Twilio's signalling ranges (cloud security group or firewall), or install ufw and set firewall.backend: ufw`,
       );
     }
-    const conf = await readText(ctx.host, UFW_CONF);
-    if (conf !== null && /^\s*ENABLED\s*=\s*no\s*$/m.test(conf)) {
+    if (await ufwDisabled(ctx)) {
       return c.fail(
         `ufw is installed but disabled (ENABLED=no in ${UFW_CONF}): no rule applies, port ${port} is open to anyone`,
         'allow SSH first (ufw allow OpenSSH), then ufw enable',
@@ -48,7 +47,7 @@ export const firewallTwilioOnly: DoctorCheck<DoctorContext> = {
     const others = tuples.filter((t) => (coversProto(t.proto, 'udp') || coversProto(t.proto, 'tcp')) && !isTwilio(t));
     const missing: string[] = [];
     for (const tw of twilio) {
-      const protos = (['udp', 'tcp'] as const).filter((proto) => !tuples.some((t) => coversProto(t.proto, proto) && admits(t, tw.range)));
+      const protos = (['udp', 'tcp'] as const).filter((proto) => !tuples.some((t) => coversProto(t.proto, proto) && admitsSource(t, tw.range)));
       if (protos.length > 0) missing.push(`${tw.cidr} (${protos.join(', ')})`);
     }
 
@@ -72,10 +71,8 @@ export const firewallTwilioOnly: DoctorCheck<DoctorContext> = {
   },
 };
 
-/** Whether a rule lets the whole Twilio range in (its source contains the range). */
-function admits(t: UfwTuple, range: Ipv4Range | null): boolean {
-  if (range === null) return false;
-  if (isAnywhere(t.src)) return true;
-  const src = parseIpv4Range(t.src);
-  return src !== null && rangeContains(src, range);
+/** ufw is installed but switched off (ENABLED=no): no rule applies. */
+export async function ufwDisabled(ctx: DoctorContext): Promise<boolean> {
+  const conf = await readText(ctx.host, UFW_CONF);
+  return conf !== null && /^\s*ENABLED\s*=\s*no\s*$/m.test(conf);
 }

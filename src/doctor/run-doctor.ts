@@ -6,8 +6,10 @@ import { check, hintOf, messageOf, type CheckResult, type CheckStatus, type Doct
 import { audioBridgeFreeswitch, configValid, filesInDesiredState } from './config-checks.js';
 import type { DoctorContext } from './doctor-context.js';
 import { firewallTwilioOnly } from './firewall-check.js';
+import { firewallTwilioMedia } from './media-firewall-check.js';
 import { eslReachable, sipProfileRunning } from './freeswitch-checks.js';
 import { publicIpLocal, sipPortListening } from './network-checks.js';
+import { meetingPinLength } from './pin-length-check.js';
 import { twilioNumbers, twilioOriginationUrl, twilioTrunk } from './twilio-checks.js';
 
 export const CHECKS: readonly DoctorCheck<DoctorContext>[] = [
@@ -18,9 +20,11 @@ export const CHECKS: readonly DoctorCheck<DoctorContext>[] = [
   sipProfileRunning,
   sipPortListening,
   firewallTwilioOnly,
+  firewallTwilioMedia,
   publicIpLocal,
   bbbApiReachable,
   dialNumberShown,
+  meetingPinLength,
   twilioTrunk,
   twilioOriginationUrl,
   twilioNumbers,

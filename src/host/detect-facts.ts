@@ -5,6 +5,7 @@ import { readBbbWebSettings, type BbbWebSettings } from '../bbb/bbb-web-settings
 import { BBB_HTML5_OVERRIDES, BBB_RELEASE_FILE, GROUP_FILE, PASSWD_FILE, UFW_BINARIES } from './bbb-paths.js';
 import { resolveConfDir } from './freeswitch-conf-dir.js';
 import { readText, type Host } from './host.js';
+import { readRtpPortRange, type RtpPortRange } from './rtp-port-range.js';
 
 /** What bbb-twilio learns from the server's files before it plans anything. */
 export interface ServerFacts {
@@ -15,6 +16,8 @@ export interface ServerFacts {
   audioBridge: { value: 'freeswitch' | 'livekit'; source: string | undefined };
   /** The external profile's SIP port from vars.xml (5060 on stock BBB). */
   externalSipPort: number;
+  /** FreeSWITCH's RTP port range (switch.conf.xml): where Twilio's media arrives. */
+  rtpPorts: RtpPortRange;
   ufwInstalled: boolean;
   users: Record<string, number | null>;
   groups: Record<string, number | null>;
@@ -38,6 +41,7 @@ export async function detectFacts(host: Host): Promise<ServerFacts> {
     pinLength: detectPinLength(settings),
     audioBridge: await detectAudioBridge(host, settings),
     externalSipPort,
+    rtpPorts: await readRtpPortRange(host, confDir),
     ufwInstalled: (await Promise.all(UFW_BINARIES.map((p) => host.lstat(p)))).some((s) => s !== null),
     users: { freeswitch: lookupId(passwd, 'freeswitch'), root: lookupId(passwd, 'root') },
     groups: { daemon: lookupId(group, 'daemon'), root: lookupId(group, 'root') },

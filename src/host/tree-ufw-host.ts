@@ -2,7 +2,7 @@ import { UsageError } from '../errors.js';
 import { UFW_USER_RULES } from './bbb-paths.js';
 import { DelegatingHost } from './delegating-host.js';
 import type { CommandResult } from './host.js';
-import { tupleLine } from '../resources/ufw-rules.js';
+import { parseUfwPort, tupleLine } from '../resources/ufw-rules.js';
 import type { FirewallRule } from '../plan/change.js';
 
 /**
@@ -43,9 +43,9 @@ function parseRule(args: string[]): FirewallRule {
   };
   const proto = get('proto');
   const from = get('from');
-  const port = Number(get('port'));
-  if (args[0] !== 'allow' || (proto !== 'udp' && proto !== 'tcp') || !from || !Number.isInteger(port)) {
+  const port = parseUfwPort(get('port') ?? '');
+  if (args[0] !== 'allow' || (proto !== 'udp' && proto !== 'tcp') || !from || port === null) {
     throw new UsageError(`sandbox ufw does not understand: ufw ${args.join(' ')}`);
   }
-  return { proto, from, port, comment: get('comment') ?? '' };
+  return { proto, from, ...port, comment: get('comment') ?? '' };
 }

@@ -29,6 +29,8 @@ export interface Ask {
   /** Say something between questions (what was detected, what was written). */
   note(message: string, title?: string): void;
   info(message: string): void;
+  /** Something went wrong and the wizard carries on another way: one warning. */
+  warn(message: string): void;
   /** Run a slow step with a spinner (interactive) or silently. */
   step<T>(message: string, done: string, work: () => Promise<T>): Promise<T>;
 }
@@ -40,7 +42,8 @@ export class InitCancelledError extends BbbTwilioError {
   }
 }
 
-export function nonInteractiveAsk(): Ask {
+/** `warn`: where a warning goes without prompts (the CLI's stderr, as `warning: ...`). */
+export function nonInteractiveAsk(warn: (message: string) => void = () => undefined): Ask {
   const missing = (q: Question): never => {
     throw new UsageError(
       `${q.flag} is required with --non-interactive (${q.message.replace(/\s*\(.*$/, '').replace(/[?:]\s*$/, '')})`,
@@ -56,6 +59,7 @@ export function nonInteractiveAsk(): Ask {
     multiselect: async (q) => missing(q),
     note: () => undefined,
     info: () => undefined,
+    warn,
     step: (_message, _done, work) => work(),
   };
 }
@@ -97,6 +101,9 @@ export async function clackAsk(streams: { input: Readable; output: Writable }): 
     },
     info(message) {
       p.log.info(message, io);
+    },
+    warn(message) {
+      p.log.warn(message, io);
     },
     async step(message, done, work) {
       const spin = p.spinner({ output: streams.output });

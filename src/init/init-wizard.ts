@@ -19,6 +19,8 @@ export interface InitFlags {
   number?: string[];
   profile?: string;
   accountSid?: string;
+  /** False with --no-twilio-account: no Twilio account is managed from here; the numbers are typed. */
+  twilioAccount?: boolean;
   storeToken?: boolean;
 }
 
@@ -53,8 +55,16 @@ function flagged<T extends string>(flag: string, value: string | undefined, chec
   return value as T;
 }
 
+export interface CollectedAnswers {
+  answers: InitAnswers;
+  /** Needed for the plan that ends the wizard even when it is not stored; undefined without a Twilio account. */
+  authToken: string | undefined;
+  /** False when the Twilio API failed and the numbers were typed: the closing plan leaves the Twilio side out. */
+  twilioReachable: boolean;
+}
+
 /** The answers, and the auth token (needed for the plan that ends the wizard even when it is not stored). */
-export async function collectAnswers(ctx: WizardContext): Promise<{ answers: InitAnswers; authToken: string }> {
+export async function collectAnswers(ctx: WizardContext): Promise<CollectedAnswers> {
   const { ask, flags, facts, candidates } = ctx;
   ask.note(detectedSummary(facts, candidates), 'Detected on this server');
 
@@ -67,9 +77,24 @@ export async function collectAnswers(ctx: WizardContext): Promise<{ answers: Ini
       validate: checkPublicIp,
     }));
 
+  if (flags.twilioAccount === false && flags.accountSid !== undefined) {
+    throw new UsageError('--account-sid and --no-twilio-account contradict each other; nothing was written', 'keep one of them');
+  }
   const accountSid =
-    flagged<string>('--account-sid', flags.accountSid, checkAccountSid) ??
-    (await ask.text({ message: 'Twilio Account SID (Console > Account Info)', flag: '--account-sid', validate: checkAccountSid }));
+    flags.twilioAccount === false
+      ? ''
+      : (flagged<string>('--account-sid', flags.accountSid, checkAccountSid) ??
+        (await ask.text({
+          message: 'Twilio Account SID (Console > Account Info; leave empty to type the numbers and set up Twilio in the Console yourself)',
+          flag: '--account-sid',
+          hint: 'pass --account-sid, or --no-twilio-account with --number to set up the Twilio side in the Console yourself',
+          validate: (v) => (v === '' ? undefined : checkAccountSid(v)),
+        })));
+  if (accountSid === '') {
+    ask.info('No Twilio account: bbb-twilio sets up this server; the trunk and its numbers are yours to set up in the Twilio Console.');
+    const numbers = await typedNumbers(ctx);
+    return { answers: { publicIp, numbers, profile: await askProfile(ctx) }, authToken: undefined, twilioReachable: false };
+  }
 
   let authToken = ctx.envToken;
   if (authToken === undefined || authToken === '') {
@@ -84,16 +109,29 @@ export async function collectAnswers(ctx: WizardContext): Promise<{ answers: Ini
   }
 
   const access = ctx.account(accountSid, authToken);
-  const owned = await ask.step('Reading the phone numbers of the Twilio account', 'Read the phone numbers of the Twilio account', () => listIncomingNumbers(access));
-  if (owned.length === 0) {
+  let owned: IncomingNumberView[] | null = null;
+  try {
+    owned = await ask.step('Reading the phone numbers of the Twilio account', 'Read the phone numbers of the Twilio account', () => listIncomingNumbers(access));
+  } catch (err) {
+    if (!(err instanceof TwilioError)) throw err;
+    // The config does not depend on the API: keep the account, type the numbers, let plan check them later.
+    ask.warn(`${err.message}: type the numbers by hand; the config keeps the account, and bbb-twilio plan checks them once Twilio answers`);
+  }
+  if (owned?.length === 0) {
     throw new TwilioError(`Twilio account ${accountSid} has no phone numbers`, {
       failure: 'number',
       hint: 'buy one in the Twilio Console > Phone Numbers (a trial account may have one), then run init again',
     });
   }
-  const numbers = flags.number?.length ? flagNumbers(flags.number, owned, accountSid) : await pickNumbers(ask, owned);
+  const numbers =
+    owned === null ? await typedNumbers(ctx) : flags.number?.length ? flagNumbers(flags.number, owned, accountSid) : await pickNumbers(ask, owned);
+  const profile = await askProfile(ctx);
+  const storeToken = await askStoreToken(ctx);
+  return { answers: { publicIp, numbers, profile, accountSid, ...(storeToken ? { authToken } : {}) }, authToken, twilioReachable: owned !== null };
+}
 
-  const profile =
+async function askProfile({ ask, flags, facts }: WizardContext): Promise<'dedicated' | 'external'> {
+  return (
     flagged<'dedicated' | 'external'>('--profile', flags.profile, (v) => (v === 'dedicated' || v === 'external' ? undefined : `"${v}" is not a profile mode: use dedicated or external`)) ??
     (await ask.select<'dedicated' | 'external'>({
       message: 'How should FreeSWITCH receive the calls?',
@@ -103,19 +141,58 @@ export async function collectAnswers(ctx: WizardContext): Promise<{ answers: Ini
         { value: 'dedicated', label: 'dedicated profile on port 5080 (recommended)', hint: "nothing of BBB's is edited; no call is dropped" },
         { value: 'external', label: `BBB's external profile on port ${facts.externalSipPort}`, hint: 'applying restarts it, which drops web audio' },
       ],
-    }));
+    }))
+  );
+}
 
-  const storeToken =
+async function askStoreToken({ ask, flags, configFile }: WizardContext): Promise<boolean> {
+  return (
     flags.storeToken ??
     (ask.interactive
       ? await ask.confirm({
-          message: `Store the auth token in ${ctx.configFile} (mode 0600)? Otherwise set TWILIO_AUTH_TOKEN whenever you run bbb-twilio`,
+          message: `Store the auth token in ${configFile} (mode 0600)? Otherwise set TWILIO_AUTH_TOKEN whenever you run bbb-twilio`,
           flag: '--store-token',
           initial: false,
         })
-      : false);
+      : false)
+  );
+}
 
-  return { answers: { publicIp, numbers, profile, accountSid, ...(storeToken ? { authToken } : {}) }, authToken };
+/** Numbers with no account to list them from: the --number flags, else typed at the prompt. */
+async function typedNumbers({ ask, flags }: WizardContext): Promise<string[]> {
+  if (flags.number?.length) return flags.number.map(flagNumber);
+  const typed = await ask.text({
+    message: 'The Twilio numbers callers dial, with their country code (comma-separated: +1 613 555 0142, +44 20 7946 0018)',
+    flag: '--number',
+    validate: (v) => {
+      const parts = splitNumbers(v);
+      if (parts.length === 0) return 'type at least one number';
+      const bad = parts.find((p) => toE164(p) === undefined);
+      return bad === undefined ? undefined : `"${bad}" is not a phone number in international format (like +16135550142)`;
+    },
+  });
+  return splitNumbers(typed).map((p) => toE164(p) ?? p);
+}
+
+function splitNumbers(text: string): string[] {
+  return text.split(',').map((p) => p.trim()).filter((p) => p !== '');
+}
+
+function toE164(value: string): string | undefined {
+  try {
+    const parsed = parsePhoneNumberWithError(value);
+    return parsed.isValid() ? parsed.number : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function flagNumber(value: string): string {
+  const e164 = toE164(value);
+  if (e164 === undefined) {
+    throw new UsageError(`--number: "${value}" is not a phone number in international format`, 'write it with its country code, like +16135550142');
+  }
+  return e164;
 }
 
 function detectedSummary(facts: ServerFacts, candidates: AddressCandidate[]): string {
@@ -129,14 +206,7 @@ function detectedSummary(facts: ServerFacts, candidates: AddressCandidate[]): st
 
 function flagNumbers(values: string[], owned: IncomingNumberView[], accountSid: string): string[] {
   return values.map((value) => {
-    let e164: string;
-    try {
-      const parsed = parsePhoneNumberWithError(value);
-      if (!parsed.isValid()) throw new Error('invalid');
-      e164 = parsed.number;
-    } catch {
-      throw new UsageError(`--number: "${value}" is not a phone number in international format`, 'write it with its country code, like +16135550142');
-    }
+    const e164 = flagNumber(value);
     if (!owned.some((n) => n.phoneNumber === e164)) {
       throw new TwilioError(`--number: ${e164} is not a phone number of Twilio account ${accountSid}`, {
         failure: 'number',

@@ -6,7 +6,8 @@ export interface InitAnswers {
   /** E.164. */
   numbers: string[];
   profile: 'dedicated' | 'external';
-  accountSid: string;
+  /** Absent: no Twilio account is managed from here (numbers typed, the Twilio side set up in the Console). */
+  accountSid?: string;
   /** Present only when the admin chose to store it in the file. */
   authToken?: string;
 }
@@ -28,12 +29,19 @@ export function renderInitConfig(answers: InitAnswers, writtenAt: Date = new Dat
       ? "  # dedicated: bbb-twilio's own SIP profile on port 5080; nothing of BBB's is edited, no call is dropped."
       : "  # external: BBB's external profile on its SIP port; applying restarts it, which drops web audio.",
     `  profile: ${answers.profile}`,
-    'twilio:',
-    '  # Twilio Console > Account Info.',
-    `  accountSid: ${answers.accountSid}`,
-    ...(answers.authToken === undefined
-      ? ['  # The auth token is not stored here: set TWILIO_AUTH_TOKEN when you run bbb-twilio.']
-      : ['  # Stored at your request; this file is mode 0600. TWILIO_AUTH_TOKEN, when set, wins.', `  authToken: ${quote(answers.authToken)}`]),
+    ...(answers.accountSid === undefined
+      ? [
+          '# No Twilio account is managed from here: set up the trunk, its origination URI and the numbers in the',
+          '# Twilio Console, or add twilio.accountSid (and TWILIO_AUTH_TOKEN) to let plan and apply do it.',
+        ]
+      : [
+          'twilio:',
+          '  # Twilio Console > Account Info.',
+          `  accountSid: ${answers.accountSid}`,
+          ...(answers.authToken === undefined
+            ? ['  # The auth token is not stored here: set TWILIO_AUTH_TOKEN when you run bbb-twilio.']
+            : ['  # Stored at your request; this file is mode 0600. TWILIO_AUTH_TOKEN, when set, wins.', `  authToken: ${quote(answers.authToken)}`]),
+        ]),
   ];
   return lines.join('\n') + '\n';
 }

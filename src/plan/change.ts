@@ -62,6 +62,8 @@ export interface FileChange extends ChangeBase {
 export interface FirewallRule {
   proto: 'udp' | 'tcp';
   port: number;
+  /** Set for a port range (FreeSWITCH's RTP ports): `port` to `portEnd`, both included. */
+  portEnd?: number;
   from: string;
   comment: string;
 }

@@ -124,8 +124,11 @@ export function renderPlanText(plan: Plan, facts: ServerFacts, opts: RenderOptio
       const paint = a.impact === 'drops-web-audio' ? c.red : a.impact === 'none' ? c.dim : c.yellow;
       out.push(`  ${formatCommand(a.argv).padEnd(width)}  ${paint(impact)}`);
     }
-    if (plan.actions.some((a) => a.requiresConsent)) {
+    if (plan.actions.some((a) => a.impact === 'drops-web-audio')) {
       out.push(c.yellow('  The external-profile restart waits for you: apply --when-idle runs it once no call is up, --restart-now at once.'));
+    }
+    if (plan.actions.some((a) => a.impact === 'restarts-bbb-web')) {
+      out.push(c.yellow('  The bbb-web restart runs only when no meeting is running: apply --when-idle waits for that, --restart-now restarts at once.'));
     }
     out.push('');
   }

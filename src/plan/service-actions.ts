@@ -43,12 +43,12 @@ export function describeNeed(need: ServiceNeed, profileInUse: 'dedicated' | 'ext
     case 'external-restart':
       return fsAction(need, 'sofia profile external restart', 'restart the external profile (it also carries the browsers\' audio)', 'drops-web-audio');
     case 'bbb-web-restart':
-      return action(need, ['systemctl', 'restart', 'bbb-web'], 'bbb-web re-reads its properties', 'restarts-bbb-web');
+      return action(need, ['systemctl', 'restart', 'bbb-web'], 'bbb-web re-reads its properties (and forgets running meetings)', 'restarts-bbb-web');
   }
 }
 
 function action(need: ServiceNeed, argv: string[], description: string, impact: ServiceAction['impact']): ServiceAction {
-  return { need, argv, description, impact, requiresConsent: impact === 'drops-web-audio' };
+  return { need, argv, description, impact, requiresConsent: impact === 'drops-web-audio' || impact === 'restarts-bbb-web' };
 }
 
 export function neededActions(changes: readonly Pick<Change, 'needs'>[], profileInUse: 'dedicated' | 'external'): ServiceAction[] {
@@ -70,5 +70,5 @@ export const IMPACT_TEXT: Record<ServiceAction['impact'], string> = {
   none: 'no call dropped',
   'drops-phone-calls': 'drops phone callers on this profile (web audio unaffected)',
   'drops-web-audio': 'DROPS every web-audio user in every meeting on this server',
-  'restarts-bbb-web': 'API unavailable for a few seconds; running meetings continue',
+  'restarts-bbb-web': 'running meetings VANISH from bbb-web (its API loses them, joins fail): runs only when no meeting is running',
 };

@@ -3,11 +3,14 @@ import { after, describe, test } from 'node:test';
 import { renderServiceReport, unfinishedCount } from '../../src/apply/render-services.js';
 import { runServiceActions, type ServiceRunOptions } from '../../src/apply/run-services.js';
 import type { ProgressLine } from '../../src/apply/wait-for-idle.js';
+import { DelegatingHost } from '../../src/host/delegating-host.js';
+import type { CommandResult, Host } from '../../src/host/host.js';
 import { LocalHost } from '../../src/host/local-host.js';
 import type { ServiceNeed } from '../../src/plan/change.js';
 import { describeNeed } from '../../src/plan/service-actions.js';
+import { startBbbApiEmulator, type BbbApiEmulator, type EmulatedMeeting } from '../emulators/bbb-api-emulator.js';
 import { closedPort, startEslEmulator, type EslEmulator, type EslEmulatorOptions } from '../emulators/esl-emulator.js';
-import { dedicatedProfile, pointTreeAtEsl } from '../support/freeswitch-tree.js';
+import { dedicatedProfile, pointTreeAtBbb, pointTreeAtEsl } from '../support/freeswitch-tree.js';
 import { copyFixture } from '../support/tree.js';
 
 const PASSWORD = 'SandboxSecret42';
@@ -31,7 +34,7 @@ async function treeAt(port: number, password = PASSWORD): Promise<LocalHost> {
 
 const actions = (profile: 'dedicated' | 'external', ...needs: ServiceNeed[]) => needs.map((n) => describeNeed(n, profile));
 const FAST: Partial<ServiceRunOptions> = { eslTimeoutMs: 300, pollIntervalMs: 20, profileStartWaitMs: 200 };
-const run = (host: LocalHost, list: ReturnType<typeof actions>, opts: Partial<ServiceRunOptions> = {}) =>
+const run = (host: Host, list: ReturnType<typeof actions>, opts: Partial<ServiceRunOptions> = {}) =>
   runServiceActions(host, list, { restartNow: false, ...FAST, ...opts });
 
 describe('FreeSWITCH commands go over the event socket named by the tree', () => {
@@ -248,5 +251,106 @@ describe('restart policy for the external profile (it drops every web-audio user
     assert.deepEqual(report.outcomes.map((o) => [o.status, o.detail]), [
       ['postponed', 'live calls unknown; run it when the server is idle, or again with --when-idle or --restart-now'],
     ]);
+  });
+});
+
+describe('restart policy for bbb-web (a restart makes running meetings vanish from its API)', () => {
+  const SALT = 'c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00';
+  const bbbs: BbbApiEmulator[] = [];
+  after(async () => {
+    await Promise.all(bbbs.map((b) => b.close()));
+  });
+  const meeting = (voiceBridge: string): EmulatedMeeting => ({ meetingId: voiceBridge, meetingName: `room ${voiceBridge}`, voiceBridge, dialNumber: '', participantCount: 3 });
+  const restart = () => actions('dedicated', 'bbb-web-restart');
+
+  /** A tree whose bbb-web properties name a BBB API emulator holding `meetings`. */
+  async function treeWithMeetings(...voiceBridges: string[]): Promise<{ host: LocalHost; bbb: BbbApiEmulator }> {
+    const bbb = await startBbbApiEmulator({ secret: SALT });
+    bbbs.push(bbb);
+    bbb.meetings.push(...voiceBridges.map(meeting));
+    const host = await treeAt(await closedPort());
+    await pointTreeAtBbb(host.root, bbb.url, SALT);
+    return { host, bbb };
+  }
+
+  /** The server itself (root /): commands run. Here they are only noted, never run. */
+  class ServerHost extends DelegatingHost {
+    readonly ran: string[] = [];
+    override get runsCommands(): boolean {
+      return true;
+    }
+    override async run(argv: string[]): Promise<CommandResult> {
+      this.ran.push(argv.join(' '));
+      return { code: 0, stdout: '', stderr: '', recorded: false };
+    }
+  }
+
+  test('with meetings running it is postponed by default, with their number and the ways to run it', async () => {
+    const { host, bbb } = await treeWithMeetings('12345', '54321');
+    const report = await run(host, restart());
+    assert.deepEqual(report.outcomes.map((o) => [o.status, o.detail]), [
+      ['postponed', '2 meetings running now; run it when none is, or again with --when-idle or --restart-now'],
+    ]);
+    assert.deepEqual(host.recordedCommands, [], 'not even recorded');
+    assert.ok(bbb.requests.some((r) => r.call === 'getMeetings' && r.checksumOk), 'it asked getMeetings with a valid checksum');
+    assert.deepEqual(renderServiceReport(report, host), [
+      '  postponed systemctl restart bbb-web  (running meetings VANISH from bbb-web (its API loses them, joins fail): runs only when no meeting is running; ' +
+        '2 meetings running now; run it when none is, or again with --when-idle or --restart-now)',
+    ]);
+  });
+
+  test('with no meeting running it goes ahead; --restart-now goes ahead anyway and says what it cost', async () => {
+    const idle = await treeWithMeetings();
+    const quiet = await run(idle.host, restart());
+    assert.deepEqual(quiet.outcomes.map((o) => [o.status, o.detail]), [['recorded', 'no meeting was running']]);
+    assert.deepEqual(idle.host.recordedCommands.map((c) => c.argv.join(' ')), ['systemctl restart bbb-web']);
+
+    const busy = await treeWithMeetings('12345');
+    const forced = await run(busy.host, restart(), { restartNow: true });
+    assert.deepEqual(forced.outcomes.map((o) => [o.status, o.detail]), [['recorded', '--restart-now: bbb-web forgot 1 running meeting']]);
+  });
+
+  test('--when-idle restarts once the meetings have ended, and not before', async () => {
+    const { host, bbb } = await treeWithMeetings('12345', '54321');
+    const shown: string[] = [];
+    let meetingsWhenRestarted: number | null = null;
+    const report = await run(host, restart(), {
+      whenIdle: true,
+      idleTimeoutMs: 5000,
+      progress: {
+        update: (t) => (shown.push(t) === 2 ? (bbb.meetings.length = 0) : undefined),
+        done: () => (meetingsWhenRestarted = bbb.meetings.length),
+      },
+    });
+    assert.equal(report.outcomes[0]?.status, 'recorded');
+    assert.match(report.outcomes[0]?.detail ?? '', /^ran once no meeting was running \(after \d+s\)$/);
+    assert.match(shown[0] ?? '', /^waiting for 2 running meetings to end before restarting/);
+    assert.equal(meetingsWhenRestarted, 0);
+  });
+
+  test('--when-idle with meetings that go on: postponed after the timeout', async () => {
+    const { host } = await treeWithMeetings('12345');
+    const report = await run(host, restart(), { whenIdle: true, idleTimeoutMs: 150 });
+    assert.equal(report.outcomes[0]?.status, 'postponed');
+    assert.match(report.outcomes[0]?.detail ?? '', /^after waiting 1s, still 1 meeting running; run it when none is, or again with --restart-now$/);
+    assert.deepEqual(host.recordedCommands, []);
+  });
+
+  test('on the server, a bbb-web API that does not answer leaves the restart postponed, with the reason; with meetings none is run', async () => {
+    const root = (await treeAt(await closedPort())).root;
+    await pointTreeAtBbb(root, `http://127.0.0.1:${await closedPort()}`, SALT);
+    const server = new ServerHost(new LocalHost(root));
+    const report = await run(server, restart());
+    assert.equal(report.outcomes[0]?.status, 'postponed');
+    assert.match(report.outcomes[0]?.detail ?? '', /^running meetings unknown \(cannot reach http:\/\/127\.0\.0\.1:\d+\/bigbluebutton\/api\/getMeetings: connection refused\); run it when no meeting is running, or again with --restart-now$/);
+    assert.deepEqual(server.ran, []);
+
+    const { host, bbb } = await treeWithMeetings();
+    const live = new ServerHost(host);
+    assert.deepEqual((await run(live, restart())).outcomes.map((o) => o.status), ['ran']);
+    assert.deepEqual(live.ran, ['systemctl restart bbb-web']);
+    bbb.meetings.push(meeting('12345'));
+    assert.deepEqual((await run(live, restart())).outcomes.map((o) => o.status), ['postponed']);
+    assert.deepEqual(live.ran, ['systemctl restart bbb-web'], 'not run again while a meeting runs');
   });
 });

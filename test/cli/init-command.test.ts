@@ -2,13 +2,14 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { runInit, type InitOptions } from '../../src/cli/init-command.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { parseConfig } from '../../src/config/load-config.js';
 import { LocalHost } from '../../src/host/local-host.js';
 import { TreeUfwHost } from '../../src/host/tree-ufw-host.js';
+import { closedPort } from '../support/ports.js';
 import { KEY, PromptDriver } from '../support/prompt-driver.js';
 import { CONF, copyFixture, runCli, writeConfig } from '../support/tree.js';
 import { ACCOUNT_SID, AUTH_TOKEN, NUMBER_CA, NUMBER_UK, type TwilioSandbox, twilioSandbox } from '../support/twilio-account.js';
@@ -232,4 +233,73 @@ test('init without a terminal and without --non-interactive says how to run it',
   const run = await runCli(['init', '--root', root]);
   assert.equal(run.code, 1);
   assert.match(run.stderr, /^error: no terminal to ask the questions in; nothing was written\nhint: run with --non-interactive/);
+});
+
+describe('without a Twilio account, or when Twilio does not answer, init still writes a config from typed numbers', () => {
+  test('--no-twilio-account: the numbers are typed, the config has no twilio section, and the plan covers this server', async () => {
+    const root = await copyFixture('bbb-3.0');
+    const run = await runCli(['init', '--root', root, '--non-interactive', '--no-twilio-account', '--public-ip', '203.0.113.10', '--number', '+1 613-555-0142', '--profile', 'dedicated']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stderr, '');
+    const written = await writtenConfig(root);
+    assert.equal(written.mode, 0o600);
+    assert.deepEqual(written.data.numbers, [NUMBER_CA]);
+    assert.equal(written.data.twilio, undefined);
+    assert.match(written.text, /# No Twilio account is managed from here/);
+    assert.match(run.stdout, /Wrote .*config\.yml \(mode 0600\); no Twilio account in it\./);
+    assert.match(run.stdout, /\+ create .*sip_profiles\/bbb-twilio\.xml/);
+    assert.doesNotMatch(run.stdout, /twilio trunk/);
+    assert.match(run.stdout, /Next: bbb-twilio apply, then point a Twilio trunk at this server in the Twilio Console/);
+    const both = await runCli(['init', '--root', root, '--non-interactive', '--overwrite', '--no-twilio-account', ...FLAGS]);
+    assert.equal(both.code, 1);
+    assert.match(both.stderr, /^error: --account-sid and --no-twilio-account contradict each other; nothing was written/);
+  });
+
+  test('interactively, an empty Account SID means no Twilio account: the numbers are typed (and checked)', async () => {
+    const root = await treeWithPublicIp();
+    const run = await interactive(root, {}, async (d) => {
+      await d.answer(/public IPv4 address/, KEY.enter);
+      await d.answer(/Account SID/, KEY.enter);
+      await d.answer(/Twilio numbers callers dial/, '+1 613 555 0142, 12', KEY.enter);
+      await d.waitFor(/"12" is not a phone number in international format/);
+      await d.answer(/./, KEY.backspace, KEY.backspace, '+44 20 7946 0018', KEY.enter);
+      await d.answer(/How should FreeSWITCH receive the calls/, KEY.enter);
+    });
+    assert.equal(run.code, 0, run.out + run.screen);
+    assert.doesNotMatch(run.screen, /auth token|Store the/);
+    const written = await writtenConfig(root);
+    assert.deepEqual(written.data.numbers, [NUMBER_CA, NUMBER_UK]);
+    assert.equal(written.data.twilio, undefined);
+  });
+
+  test('Twilio unreachable: one warning, the numbers are typed, the account is kept, and the closing plan covers this server only', async () => {
+    const root = await copyFixture('bbb-3.0');
+    const env = { TWILIO_AUTH_TOKEN: AUTH_TOKEN, BBB_TWILIO_API_URL: `http://127.0.0.1:${await closedPort()}` };
+    const run = await runCli(['init', '--root', root, '--non-interactive', ...FLAGS], { env });
+    assert.equal(run.code, 0, run.stderr);
+    const warnings = run.stderr.split('\n').filter((l) => l !== '');
+    assert.equal(warnings.length, 1, run.stderr);
+    assert.match(warnings[0] ?? '', /^warning: Could not list the phone numbers of the account: .*: type the numbers by hand; the config keeps the account, and bbb-twilio plan checks them once Twilio answers$/);
+    assert.ok(!run.stderr.includes(AUTH_TOKEN) && !run.stdout.includes(AUTH_TOKEN));
+    const written = await writtenConfig(root);
+    assert.deepEqual(written.data.numbers, [NUMBER_CA, NUMBER_UK]);
+    assert.deepEqual(written.data.twilio, { accountSid: ACCOUNT_SID });
+    assert.match(run.stdout, /bbb-twilio plan for /);
+    assert.doesNotMatch(run.stdout, /twilio trunk/);
+  });
+
+  test('Twilio unreachable in the wizard: the warning is shown and the numbers are asked for', async () => {
+    const root = await treeWithPublicIp();
+    const env = { TWILIO_AUTH_TOKEN: AUTH_TOKEN, BBB_TWILIO_API_URL: `http://127.0.0.1:${await closedPort()}` };
+    const run = await interactive(root, env, async (d) => {
+      await d.answer(/public IPv4 address/, KEY.enter);
+      await d.answer(/Account SID/, ACCOUNT_SID, KEY.enter);
+      await d.answer(/Twilio numbers callers dial/, '+16135550142', KEY.enter);
+      await d.answer(/How should FreeSWITCH receive the calls/, KEY.enter);
+      await d.answer(/Store the auth token/, KEY.enter);
+    });
+    assert.equal(run.code, 0, run.out + run.screen);
+    assert.match(run.screen, /Could not list the phone numbers of the account: .*type the numbers by hand/);
+    assert.deepEqual((await writtenConfig(root)).data.numbers, [NUMBER_CA]);
+  });
 });

@@ -17,9 +17,11 @@ const IDS = [
   'sip-profile-running',
   'sip-port-listening',
   'firewall-twilio-only',
+  'firewall-twilio-media',
   'public-ip-local',
   'bbb-api-reachable',
   'dial-number-shown',
+  'meeting-pin-length',
   'twilio-trunk',
   'twilio-origination-url',
   'twilio-numbers',
@@ -41,7 +43,7 @@ describe('a server where dial-in is set up', () => {
       json.checks.map((c) => [c.id, c.status]),
       IDS.map((id) => [id, id === 'public-ip-local' ? 'skip' : 'ok']),
     );
-    assert.deepEqual([json.ok, json.warn, json.fail, json.skip], [12, 0, 0, 1]);
+    assert.deepEqual([json.ok, json.warn, json.fail, json.skip], [14, 0, 0, 1]);
   });
 
   test('--json has exactly the documented shape: checks of {id,title,status,finding,fix} and four counts', async () => {
@@ -65,7 +67,7 @@ describe('a server where dial-in is set up', () => {
     // Findings start in one column: after the longest id (audio-bridge-freeswitch) and two spaces.
     const column = 8 + 'audio-bridge-freeswitch'.length + 2;
     assert.ok(lines.every((l) => l.slice(column - 2, column) === '  ' && l[column] !== ' '), lines.join('\n'));
-    assert.match(run.stdout, /\n13 checks: 12 ok, 0 warnings, 0 failed, 1 skipped\. Dial-in is ready\.\n$/);
+    assert.match(run.stdout, /\n15 checks: 14 ok, 0 warnings, 0 failed, 1 skipped\. Dial-in is ready\.\n$/);
     for (const secret of [ESL_PASSWORD, SALT, AUTH_TOKEN]) assert.ok(!run.stdout.includes(secret));
   });
 
@@ -136,6 +138,32 @@ describe('a server where dial-in is set up', () => {
       s.bbb.behaviour = 'normal';
       s.bbb.meetings.length = 0;
       await fs.writeFile(settings, saved);
+    }
+  });
+
+  test('meeting-pin-length WARNS when running meetings have voiceBridges of another length than the PIN (Scalelite\'s 9 digits, breakout rooms)', async () => {
+    const meeting = (voiceBridge: string, meetingName = `room ${voiceBridge}`) =>
+      ({ meetingId: voiceBridge, meetingName, voiceBridge, dialNumber: '+1 613 555 0142', participantCount: 2 });
+    try {
+      s.bbb.meetings.push(meeting('12345'), meeting('54321'));
+      let { json } = await s.doctorJson('--offline');
+      assert.equal(statusOf(json, 'meeting-pin-length').status, 'ok');
+      assert.equal(statusOf(json, 'meeting-pin-length').finding, '2 running meetings: every voiceBridge has the 5 digits dial-in asks for');
+
+      s.bbb.meetings.push(meeting('123456789', 'Greenlight room'));
+      ({ json } = await s.doctorJson('--offline'));
+      const greenlight = statusOf(json, 'meeting-pin-length');
+      assert.equal(greenlight.status, 'warn');
+      assert.equal(greenlight.finding, '1 running meeting has a 9-digit voiceBridge (e.g. "Greenlight room": 123456789), but dial-in asks for 5 digits: those callers cannot enter their PIN');
+      assert.match(greenlight.fix, /^set dialin\.pinLength: 9 in .*config\.yml \(Greenlight and Scalelite create 9-digit voiceBridges\), then bbb-twilio apply$/);
+
+      s.bbb.meetings.splice(2, 1, meeting('123451'), meeting('123452'));
+      ({ json } = await s.doctorJson('--offline'));
+      const breakout = statusOf(json, 'meeting-pin-length');
+      assert.equal(breakout.status, 'warn');
+      assert.match(breakout.finding, /^2 breakout rooms have a 6-digit voiceBridge \(the parent's PIN plus one digit\): dial-in asks for 5 digits/);
+    } finally {
+      s.bbb.meetings.length = 0;
     }
   });
 

@@ -68,7 +68,7 @@ test('uninstall --twilio removes only what bbb-twilio created; numbers stay in t
   }
   assert.ok(!writes.some((w) => w.path.includes('/IncomingPhoneNumbers/')), 'no number is released');
 
-  assert.match((await sandbox.cli(['uninstall', '--root', root, '--yes', '--twilio'])).stdout, /No changes\./);
+  assert.match((await sandbox.cli(['uninstall', '--root', root, '--yes', '--twilio'])).stdout, /Nothing of bbb-twilio is installed here or in the Twilio account: /);
 });
 
 test('a bbb-twilio trunk that also carries someone else\'s origination URL is kept, with a note; only bbb-twilio\'s URL goes', async () => {
