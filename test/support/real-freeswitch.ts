@@ -39,6 +39,10 @@ let availability: string | true | undefined;
  */
 export function realFreeswitch(): string | true {
   if (availability !== undefined) return availability;
+  if (!existsSync(REFERENCE_BBB)) {
+    availability = `real FreeSWITCH tests skipped: ${REFERENCE_BBB} is absent (BBB's own configuration trees they run on)`;
+    return availability;
+  }
   if (!existsSync(FS_BIN) || !existsSync(VANILLA)) {
     if (!existsSync(path.join(SHARED_FS, 'setup.sh'))) {
       availability = `real FreeSWITCH tests skipped: ${SHARED_FS} is absent (it ships FreeSWITCH 1.10.12 and its setup.sh)`;
