@@ -11,6 +11,7 @@ import { profileInUse, type DoctorContext } from './doctor-context.js';
 interface Trunk {
   sid: string;
   name: string;
+  secure: boolean;
 }
 
 type TrunkAnswer = { ok: true; access: TwilioAccess; trunk: Trunk } | { ok: false; result: (c: CheckMaker, id: string) => CheckResult };
@@ -38,7 +39,7 @@ function trunk(ctx: DoctorContext): Promise<TrunkAnswer> {
     let found: Trunk | undefined;
     try {
       const view = await findTrunk(access, trunkName);
-      found = view ? { sid: view.sid, name: trunkName } : undefined;
+      found = view ? { sid: view.sid, name: trunkName, secure: view.secure } : undefined;
     } catch (e) {
       return {
         ok: false,
@@ -64,6 +65,12 @@ export const twilioTrunk: DoctorCheck<DoctorContext> = {
   async run(ctx, c) {
     const answer = await trunk(ctx);
     if (!answer.ok) return answer.result(c, 'twilio-trunk');
+    if (answer.trunk.secure) {
+      return c.fail(
+        `trunk "${answer.trunk.name}" (${answer.trunk.sid}) has Secure Trunking on (TLS + SRTP): its calls cannot reach the plain-SIP profile`,
+        `run bbb-twilio apply (it turns Secure Trunking off), or turn it off in the ${CONSOLE} → ${answer.trunk.name} → General`,
+      );
+    }
     return c.ok(`trunk "${answer.trunk.name}" exists (${answer.trunk.sid})`);
   },
 };

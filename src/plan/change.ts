@@ -99,6 +99,11 @@ export interface TwilioChange extends ChangeBase {
    * next plan sees whether the configured secret changed without Twilio ever returning it.
    */
   remember?: { key: string; hash: string | null };
+  /**
+   * Set when Twilio refusing this change breaks only that feature: apply reports the failure, goes on with the
+   * rest and exits 1 (a taken termination domain must not stop dial-in).
+   */
+  failsOnly?: 'dial-out';
 }
 
 export type Change = FileChange | FirewallChange | TwilioChange;

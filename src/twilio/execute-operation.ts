@@ -32,14 +32,15 @@ async function call(access: TwilioAccess, o: TwilioOperation, created: CreatedSi
   const run = <T>(doing: string, fn: Parameters<typeof twilioCall<T>>[2]): Promise<T> => twilioCall(access, doing, fn);
   switch (o.op) {
     case 'create-trunk':
-      return (
-        await run('create the Elastic SIP trunk', (c) =>
-          c.trunking.v1.trunks.create({ friendlyName: o.friendlyName, ...(o.domainName === null ? {} : { domainName: o.domainName }) }),
-        )
-      ).sid;
+      return (await run('create the Elastic SIP trunk', (c) => c.trunking.v1.trunks.create({ friendlyName: o.friendlyName }))).sid;
     case 'update-trunk':
+      return (await run('turn Secure Trunking off on the trunk', (c) => c.trunking.v1.trunks(o.trunkSid).update({ secure: o.secure }))).sid;
+    case 'set-trunk-domain': {
+      const trunkSid = resolve(o.trunk, created);
       // "" clears a value on Twilio.
-      return (await run('update the trunk', (c) => c.trunking.v1.trunks(o.trunkSid).update({ domainName: o.domainName ?? '' }))).sid;
+      const domainName = o.domainName ?? '';
+      return (await run('set the termination domain of the trunk', (c) => c.trunking.v1.trunks(trunkSid).update({ domainName }))).sid;
+    }
     case 'delete-trunk':
       await run('delete the trunk', (c) => c.trunking.v1.trunks(o.trunkSid).remove());
       return o.trunkSid;

@@ -88,6 +88,14 @@ function fromApiAnswer(err: Error, status: number, doing: string): TwilioError {
         'run `bbb-twilio plan` to see what is missing',
     );
   }
+  if (code === TERMINATION_DOMAIN_TAKEN) {
+    return build(
+      'invalid-request',
+      `the termination domain is taken${twilioSays ? `: ${twilioSays}` : ''}`,
+      'termination domains are unique across all of Twilio: choose another twilio.termination.domain ' +
+        '(<a-name-of-your-own>.pstn.twilio.com) and run apply again; dial-in works meanwhile',
+    );
+  }
   if (code !== undefined && isPhoneNumberCode(code)) {
     return build(
       'number',
@@ -116,6 +124,9 @@ function fromApiAnswer(err: Error, status: number, doing: string): TwilioError {
     'check the values in the config for this resource',
   );
 }
+
+/** Twilio's answer to a termination domain another trunk (in any account) already has. */
+export const TERMINATION_DOMAIN_TAKEN = 21248;
 
 /** Phone-number errors: 21211-21219 (invalid number), 214xx (provisioning, e.g. 21421, 21422, 21452). */
 function isPhoneNumberCode(code: number): boolean {

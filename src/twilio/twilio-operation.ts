@@ -20,8 +20,11 @@ export type CreatedThing = 'trunk' | 'credential-list' | 'ip-access-control-list
 export type SidRef = { sid: string } | { created: CreatedThing };
 
 export type TwilioOperation =
-  | { op: 'create-trunk'; friendlyName: string; domainName: string | null }
-  | { op: 'update-trunk'; trunkSid: string; domainName: string | null }
+  | { op: 'create-trunk'; friendlyName: string }
+  /** Secure Trunking (TLS + SRTP) off: the profile speaks plain SIP and RTP. */
+  | { op: 'update-trunk'; trunkSid: string; secure: false }
+  /** Its own step after the dial-in steps: a domain Twilio refuses (21248, taken) then stops only dial-out. */
+  | { op: 'set-trunk-domain'; trunk: SidRef; domainName: string | null }
   | { op: 'delete-trunk'; trunkSid: string }
   | {
       op: 'create-origination-url';

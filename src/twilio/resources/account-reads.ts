@@ -10,6 +10,8 @@ export interface TrunkView {
   sid: string;
   friendlyName: string;
   domainName: string | null;
+  /** Secure Trunking: TLS signalling and SRTP media, which the plain-SIP profile cannot answer. */
+  secure: boolean;
 }
 
 export interface OriginationUrlView {
@@ -65,7 +67,7 @@ export function findTrunk(access: TwilioAccess, name: string): Promise<TrunkView
   return access.memo(`trunk:${name}`, async () => {
     const trunks = await twilioCall(access, 'list the Elastic SIP trunks', (c) => c.trunking.v1.trunks.list());
     const views = trunks
-      .map((t) => ({ sid: t.sid, friendlyName: t.friendlyName ?? '', domainName: blank(t.domainName) }))
+      .map((t) => ({ sid: t.sid, friendlyName: t.friendlyName ?? '', domainName: blank(t.domainName), secure: t.secure === true }))
       .filter((t) => t.friendlyName === name);
     return single(views, 'Elastic SIP trunk', name);
   });

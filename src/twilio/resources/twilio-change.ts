@@ -58,6 +58,7 @@ export interface TwilioChangeSpec {
   secrets?: string[];
   warning?: string;
   remember?: TwilioChange['remember'];
+  failsOnly?: TwilioChange['failsOnly'];
 }
 
 export function twilioChange(spec: TwilioChangeSpec): TwilioChange {
@@ -75,5 +76,6 @@ export function twilioChange(spec: TwilioChangeSpec): TwilioChange {
     needs: [],
     ...(spec.warning === undefined ? {} : { warning: spec.warning }),
     ...(spec.remember === undefined ? {} : { remember: spec.remember }),
+    ...(spec.failsOnly === undefined ? {} : { failsOnly: spec.failsOnly }),
   };
 }

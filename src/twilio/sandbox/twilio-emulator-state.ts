@@ -83,6 +83,7 @@ export interface NewIncomingNumber {
 export interface NewTrunk {
   friendlyName?: string;
   domainName?: string;
+  secure?: boolean;
 }
 
 export interface NewOriginationUrl {
@@ -100,6 +101,8 @@ export class TwilioState {
   readonly incomingNumbers = new Map<string, IncomingNumberRecord>();
   readonly ipAccessControlLists = new Map<string, IpAccessControlListRecord>();
   readonly credentialLists = new Map<string, CredentialListRecord>();
+  /** Termination domains other Twilio accounts hold: a trunk here cannot take them (error 21248). */
+  readonly takenDomains = new Set<string>();
   private sidCounter = 0;
   private readonly clock: () => Date;
 
@@ -157,7 +160,7 @@ export class TwilioState {
       disasterRecoveryMethod: 'POST',
       transferMode: 'disable-all',
       transferCallerId: 'from-transferee',
-      secure: false,
+      secure: trunk.secure ?? false,
       cnamLookupEnabled: false,
       ipAccessControlLists: new Map(),
       credentialLists: new Map(),
