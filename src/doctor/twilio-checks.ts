@@ -3,7 +3,7 @@
 
 import { hostOfSipUrl, portOfSipUrl } from '../freeswitch/sofia-status.js';
 import { findIncomingNumber, findTrunk, trunkNumbers, trunkOriginationUrls } from '../twilio/resources/account-reads.js';
-import { createTwilioAccess, type TwilioAccess } from '../twilio/twilio-access.js';
+import { createTwilioAccess, signInOf, type TwilioAccess } from '../twilio/twilio-access.js';
 import { TwilioError } from '../twilio/twilio-error.js';
 import { hintOf, messageOf, type CheckMaker, type CheckResult, type DoctorCheck } from './check.js';
 import { profileInUse, type DoctorContext } from './doctor-context.js';
@@ -25,14 +25,18 @@ function trunk(ctx: DoctorContext): Promise<TrunkAnswer> {
     const skip = (finding: string, fix = ''): TrunkAnswer => ({ ok: false, result: (c) => c.skip(finding, fix) });
     if (ctx.options.offline) return skip('--offline: Twilio was not asked');
     if (!config) return skip('needs a valid config (see config-valid)');
-    const { accountSid, authToken, trunkName } = config.twilio;
-    if (!accountSid || !authToken) {
-      return skip('no Twilio credentials configured (twilio.accountSid, and twilio.authToken or TWILIO_AUTH_TOKEN)', 'add them to let doctor check the trunk');
+    const { accountSid, trunkName } = config.twilio;
+    const signIn = signInOf(config.twilio);
+    if (!accountSid || !signIn) {
+      return skip(
+        'no Twilio credentials configured (twilio.accountSid, and TWILIO_AUTH_TOKEN or twilio.apiKeySid with TWILIO_API_KEY_SECRET)',
+        'add them to let doctor check the trunk',
+      );
     }
     // The same reads the plan makes (src/twilio/resources/account-reads.ts), so doctor and plan agree.
     const access = createTwilioAccess({
       accountSid,
-      authToken,
+      ...signIn,
       ...(ctx.options.env.BBB_TWILIO_API_URL ? { apiUrl: ctx.options.env.BBB_TWILIO_API_URL } : {}),
       timeoutMs: ctx.options.httpTimeoutMs ?? 10_000,
     });
