@@ -55,7 +55,11 @@ function trunk(ctx: DoctorContext): Promise<TrunkAnswer> {
         ok: false,
         result: (c, id) =>
           id === 'twilio-trunk'
-            ? c.fail(`no Elastic SIP trunk named "${trunkName}" in the account`, `create it (${CONSOLE}), or set twilio.trunkName to your trunk's friendly name`)
+            ? c.fail(
+                `no Elastic SIP trunk named "${trunkName}" in the account`,
+                // Not "name an existing trunk": apply would take it over, re-pointing its calls and detaching its numbers.
+                `run bbb-twilio apply: it creates the trunk (set twilio.trunkName only to a name no other server or PBX uses)`,
+              )
             : c.skip('needs the trunk (see twilio-trunk)'),
       };
     }

@@ -1,5 +1,6 @@
 // A plan is data: the list of changes that `plan` renders and `apply` executes. No second code path.
 
+import type { AttachedNumber } from '../apply/state.js';
 import type { TwilioOperation, TwilioResourceKind } from '../twilio/twilio-operation.js';
 
 export type ChangeKind = 'create' | 'update' | 'delete';
@@ -104,6 +105,8 @@ export interface TwilioChange extends ChangeBase {
    * rest and exits 1 (a taken termination domain must not stop dial-in).
    */
   failsOnly?: 'dial-out';
+  /** A number attached to bbb-twilio's trunk (with its previous routing) or released from it, for the state. */
+  rememberNumber?: { sid: string; attached: AttachedNumber | null };
 }
 
 export type Change = FileChange | FirewallChange | TwilioChange;

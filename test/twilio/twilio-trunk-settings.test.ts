@@ -4,22 +4,13 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { afterEach, test } from 'node:test';
+import { after, test } from 'node:test';
 import { CONF, copyFixture, writeConfig } from '../support/tree.js';
-import { NUMBER_CA, NUMBER_UK, TERMINATION_BLOCK, type TwilioSandbox, ourTrunk, twilioConfig, twilioSandbox } from '../support/twilio-account.js';
+import { NUMBER_CA, NUMBER_UK, TERMINATION_BLOCK, ourTrunk, sandboxPerTest, twilioConfig } from '../support/twilio-account.js';
 import { closeServers, statusOf, trackedHealthyServer } from '../doctor/healthy-server.js';
 
-const sandboxes: TwilioSandbox[] = [];
-afterEach(async () => {
-  await Promise.all(sandboxes.splice(0).map((s) => s.close()));
-  await closeServers();
-});
-
-async function sandbox(): Promise<TwilioSandbox> {
-  const s = await twilioSandbox();
-  sandboxes.push(s);
-  return s;
-}
+const sandbox = sandboxPerTest();
+after(closeServers);
 
 test('a trunk with Secure Trunking on is planned to secure: false with a note, and apply turns it off', async () => {
   const s = await sandbox();

@@ -5,7 +5,7 @@
 
 import type { PlanContext, Resource, ResourcePlan } from '../../resources/resource.js';
 import { sidRef } from '../twilio-operation.js';
-import { findTrunk } from './account-reads.js';
+import { findOwnTrunk } from './own-trunk.js';
 import { changedAttributes, hasTwilio, managedName, twilioChange } from './twilio-change.js';
 
 const RESOURCE = 'twilio-termination-domain';
@@ -16,7 +16,7 @@ export const twilioTerminationDomain: Resource = {
   async plan(ctx: PlanContext): Promise<ResourcePlan> {
     if (!hasTwilio(ctx) || ctx.mode === 'uninstall') return { changes: [], warnings: [] };
     const name = managedName(ctx);
-    const trunk = await findTrunk(ctx.twilio, name);
+    const trunk = await findOwnTrunk(ctx);
     const current = trunk?.domainName ?? null;
     const domainName = ctx.config.twilio.termination?.domain ?? null;
     if (current === domainName) return { changes: [], warnings: [] };

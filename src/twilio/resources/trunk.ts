@@ -5,7 +5,9 @@
 
 import type { PlanWarning } from '../../plan/change.js';
 import type { PlanContext, Resource, ResourcePlan } from '../../resources/resource.js';
-import { findTrunk, trunkOriginationUrls } from './account-reads.js';
+import { trunkNumbers, trunkOriginationUrls } from './account-reads.js';
+import { findOwnTrunk } from './own-trunk.js';
+import { attachedByThisConfig } from './phone-numbers.js';
 import { allAttributes, hasTwilio, managedName, twilioChange } from './twilio-change.js';
 
 const RESOURCE = 'twilio-trunk';
@@ -16,15 +18,21 @@ export const twilioTrunk: Resource = {
   async plan(ctx: PlanContext): Promise<ResourcePlan> {
     if (!hasTwilio(ctx)) return { changes: [], warnings: [] };
     const name = managedName(ctx);
-    const trunk = await findTrunk(ctx.twilio, name);
+    const trunk = await findOwnTrunk(ctx);
 
     if (ctx.mode === 'uninstall') {
       if (trunk === undefined) return { changes: [], warnings: [] };
-      const foreign = (await trunkOriginationUrls(ctx.twilio, trunk.sid)).filter((u) => u.friendlyName !== name);
-      if (foreign.length > 0) {
+      const foreign = (await trunkOriginationUrls(ctx.twilio, trunk.sid)).filter((u) => u.friendlyName !== name).map((u) => u.sipUrl);
+      // Deleting a trunk detaches its numbers: one this config did not attach keeps it.
+      const theirs = (await trunkNumbers(ctx.twilio, trunk.sid)).filter((n) => !attachedByThisConfig(ctx, n)).map((n) => n.phoneNumber);
+      if (foreign.length > 0 || theirs.length > 0) {
+        const what = [
+          ...(foreign.length > 0 ? [`origination URLs bbb-twilio did not create (${foreign.join(', ')})`] : []),
+          ...(theirs.length > 0 ? [`numbers this configuration did not attach (${theirs.join(', ')})`] : []),
+        ];
         const warning: PlanWarning = {
           level: 'note',
-          message: `Twilio trunk "${name}" is kept: it has origination URLs bbb-twilio did not create (${foreign.map((u) => u.sipUrl).join(', ')})`,
+          message: `Twilio trunk "${name}" is kept: it has ${what.join(' and ')}`,
           hint: 'delete the trunk in the Twilio Console once nothing else uses it',
         };
         return { changes: [], warnings: [warning] };

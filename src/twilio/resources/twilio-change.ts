@@ -59,6 +59,7 @@ export interface TwilioChangeSpec {
   warning?: string;
   remember?: TwilioChange['remember'];
   failsOnly?: TwilioChange['failsOnly'];
+  rememberNumber?: TwilioChange['rememberNumber'];
 }
 
 export function twilioChange(spec: TwilioChangeSpec): TwilioChange {
@@ -77,5 +78,6 @@ export function twilioChange(spec: TwilioChangeSpec): TwilioChange {
     ...(spec.warning === undefined ? {} : { warning: spec.warning }),
     ...(spec.remember === undefined ? {} : { remember: spec.remember }),
     ...(spec.failsOnly === undefined ? {} : { failsOnly: spec.failsOnly }),
+    ...(spec.rememberNumber === undefined ? {} : { rememberNumber: spec.rememberNumber }),
   };
 }

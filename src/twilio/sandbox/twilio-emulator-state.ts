@@ -76,6 +76,8 @@ export interface NewIncomingNumber {
   phoneNumber: string;
   friendlyName?: string;
   voiceUrl?: string;
+  voiceMethod?: string;
+  voiceFallbackUrl?: string;
   voiceApplicationSid?: string;
   trunkSid?: string;
 }
@@ -141,8 +143,8 @@ export class TwilioState {
       phoneNumber: number.phoneNumber,
       friendlyName: number.friendlyName ?? formatFriendlyNumber(number.phoneNumber),
       voiceUrl: number.voiceUrl ?? null,
-      voiceMethod: 'POST',
-      voiceFallbackUrl: null,
+      voiceMethod: number.voiceMethod ?? 'POST',
+      voiceFallbackUrl: number.voiceFallbackUrl ?? null,
       voiceFallbackMethod: 'POST',
       voiceApplicationSid: number.voiceApplicationSid ?? null,
       trunkSid: number.trunkSid ?? null,

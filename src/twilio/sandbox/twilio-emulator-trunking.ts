@@ -121,6 +121,7 @@ export function trunkingRoutes(state: TwilioState): Route[] {
       const trunk = trunkOf(req, sid);
       const number = found(state.incomingNumbers.get(requiredParam(req, 'PhoneNumberSid')), req);
       number.trunkSid = trunk.sid;
+      number.voiceApplicationSid = null; // as when TrunkSid is set on the number itself
       number.dateUpdated = state.now();
       return created(trunkPhoneNumberJson(state, trunk.sid, number));
     }),
