@@ -41,7 +41,8 @@ export class TwilioError extends BbbTwilioError {
 
 const CREDENTIALS_HINT =
   'check TWILIO_AUTH_TOKEN (or twilio.authToken in the config) and twilio.accountSid: ' +
-  'both are on the Twilio Console dashboard, and the token must belong to that account';
+  'both are on the Twilio Console dashboard, and the token must belong to that account ' +
+  '(with twilio.apiKeySid: TWILIO_API_KEY_SECRET must be that key\'s secret, and the key must not be revoked)';
 
 /** Map anything a Twilio SDK call threw to a TwilioError. `doing` reads after "could not": `list trunks`. */
 export function toTwilioError(err: unknown, doing: string): TwilioError {

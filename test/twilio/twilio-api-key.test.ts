@@ -51,6 +51,11 @@ test('apply with twilio.apiKeySid and TWILIO_API_KEY_SECRET (no auth token) sets
   assert.equal(run.code, 0, run.stderr);
   assert.ok(ourTrunk(sandbox.emulator, 'keyed'));
   assert.ok(!run.stdout.includes(KEY_SECRET) && !run.stderr.includes(KEY_SECRET));
+
+  const wrong = await sandbox.cli(['plan', '--root', root, '--only', 'twilio'], keyEnv('Wrong-key-secret-99'));
+  assert.equal(wrong.code, 1);
+  assert.match(wrong.stderr, /Twilio rejected the Account SID or auth token .*\nhint: .*with twilio\.apiKeySid: TWILIO_API_KEY_SECRET must be that key's secret/);
+  assert.ok(!wrong.stderr.includes('Wrong-key-secret-99'));
 });
 
 test('twilio.apiKeySecret in the config works like the auth token there: only in a 0600 file, never shown in errors', async () => {
