@@ -7,7 +7,7 @@ import type { CreatedSids } from '../twilio/execute-operation.js';
 import { TwilioError } from '../twilio/twilio-error.js';
 import { applyTwilioChange, describeTwilioChange } from './apply-twilio-change.js';
 import { Journal } from './journal.js';
-import { serialiseState, sha256, STATE_FILE, type State } from './state.js';
+import { keepTwilioMemory, serialiseState, sha256, STATE_FILE, type State } from './state.js';
 import { undoEntries, type UndoProblem } from './undo.js';
 
 export interface ApplyOptions {
@@ -120,6 +120,8 @@ export async function applyPlan(host: Host, plan: Plan, state: State, opts: Appl
   } catch (err) {
     progress('undoing this run');
     const problems = await undoEntries(host, journal.record.entries);
+    // What was done in the Twilio account stays, and so does the record of it (a number's routing before).
+    if (twilioDone.length > 0) await keepTwilioMemory(host, next.twilio).catch(() => undefined);
     await journal.finish('undone').catch(() => undefined);
     throw new ApplyFailedError(err, problems, journal.record.id, twilioDone);
   }

@@ -2,7 +2,7 @@ import { ConflictError, UsageError } from '../errors.js';
 import type { Host } from '../host/host.js';
 import type { ServiceNeed } from '../plan/change.js';
 import { listJournals, saveJournal, type JournalRecord } from './journal.js';
-import { readState, serialiseState, sha256, STATE_FILE } from './state.js';
+import { keepTwilioMemory, readState, sha256 } from './state.js';
 import { undoEntries, type UndoProblem } from './undo.js';
 import { inverseNeed } from '../plan/service-actions.js';
 
@@ -56,8 +56,7 @@ export async function executeRollback(host: Host, plan: RollbackPlan, force: boo
       'rollback --force restores the backups anyway (the current content is lost)',
     );
   }
-  // Rollback keeps the Twilio account as it is, so the state keeps what it knows of it (the trunk's SID, each
-  // attached number's routing before), or uninstall --twilio could no longer put the numbers back.
+  // Rollback keeps the Twilio account as it is, so the state keeps what it knows of it.
   const twilio = (await readState(host)).twilio;
   const problems: UndoProblem[] = [];
   for (const journal of plan.journals) {
@@ -66,10 +65,7 @@ export async function executeRollback(host: Host, plan: RollbackPlan, force: boo
     journal.finishedAt = new Date().toISOString();
     await saveJournal(host, journal);
   }
-  if (twilio.trunkSid !== undefined || Object.keys(twilio.numbers).length > 0) {
-    const state = await readState(host);
-    await host.writeFileAtomic(STATE_FILE, Buffer.from(serialiseState({ ...state, twilio })), { mode: 0o600 });
-  }
+  await keepTwilioMemory(host, twilio);
   return problems;
 }
 

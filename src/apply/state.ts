@@ -68,6 +68,16 @@ export async function readState(host: Host): Promise<State> {
   }
 }
 
+/**
+ * Keep what the state knows of the Twilio account across a rollback or a failed apply: their Twilio changes
+ * stay (forward only), so the record of them must too, or uninstall --twilio could not put the numbers back.
+ */
+export async function keepTwilioMemory(host: Host, twilio: TwilioMemory): Promise<void> {
+  if (twilio.trunkSid === undefined && Object.keys(twilio.numbers).length === 0) return;
+  const state = await readState(host);
+  await host.writeFileAtomic(STATE_FILE, Buffer.from(serialiseState({ ...state, twilio })), { mode: 0o600 });
+}
+
 export function serialiseState(state: State): string {
   return JSON.stringify(state, null, 2) + '\n';
 }

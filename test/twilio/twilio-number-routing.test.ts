@@ -106,3 +106,19 @@ test('a number taken out of numbers goes back to its TwiML app, not to nowhere',
   assert.match(run.stdout, /not in numbers: off trunk "bbb-twilio", back to a TwiML app/);
   assert.deepEqual(routing(sandbox, NUMBER_CA), before);
 });
+
+test('an apply that fails after a number was attached keeps its routing before: the next apply finishes, uninstall --twilio puts it back', async () => {
+  const { sandbox } = await busyAccount();
+  const before = routing(sandbox, NUMBER_CA);
+  const uk = sandbox.emulator.state.findNumber(NUMBER_UK);
+  assert.ok(uk);
+  const root = await copyFixture('bbb-3.0');
+  await writeConfig(root, twilioConfig());
+  sandbox.emulator.failNext(new RegExp(`/IncomingPhoneNumbers/${uk.sid}\\.json$`), { status: 500, code: 20500, message: 'Internal Server Error' });
+  const failed = await sandbox.cli(['apply', '--root', root, '--yes', '--force-numbers']);
+  assert.equal(failed.code, 1, failed.stdout);
+  assert.equal(routing(sandbox, NUMBER_CA).app, null, 'the Canadian number was attached before the failure, and stays');
+  assert.equal((await sandbox.cli(['apply', '--root', root, '--yes', '--force-numbers'])).code, 0);
+  assert.equal((await sandbox.cli(['uninstall', '--root', root, '--yes', '--twilio'])).code, 0);
+  assert.deepEqual(routing(sandbox, NUMBER_CA), before);
+});
