@@ -2,7 +2,7 @@ import { ConflictError, UsageError } from '../errors.js';
 import type { Host } from '../host/host.js';
 import type { ServiceNeed } from '../plan/change.js';
 import { listJournals, saveJournal, type JournalRecord } from './journal.js';
-import { keepTwilioMemory, readState, sha256 } from './state.js';
+import { keepTwilioMemory, readState, sha256, type TwilioMemory } from './state.js';
 import { undoEntries, type UndoProblem } from './undo.js';
 import { inverseNeed } from '../plan/service-actions.js';
 
@@ -69,11 +69,24 @@ export async function executeRollback(host: Host, plan: RollbackPlan, force: boo
   return problems;
 }
 
+/** The Twilio changes a killed run made stay: what it created and attached (with the routing before) is remembered. */
+function twilioMemoryFrom(journal: JournalRecord, known: TwilioMemory): TwilioMemory {
+  const memory: TwilioMemory = { ...known, numbers: { ...known.numbers } };
+  for (const e of journal.entries) {
+    if (e.type !== 'twilio' || e.status !== 'done' || e.sid === null) continue;
+    if (e.operation === 'create-trunk') memory.trunkSid = e.sid;
+    if (e.operation === 'attach-number' && e.previous !== undefined) memory.numbers[e.sid] = { phoneNumber: e.name, previous: e.previous };
+  }
+  return memory;
+}
+
 /** An apply interrupted by a crash or kill -9 left an in-progress journal: undo it before anything else. */
 export async function recoverInterrupted(host: Host): Promise<JournalRecord[]> {
   const stuck = (await listJournals(host)).filter((j) => j.status === 'in-progress');
   for (const journal of stuck.reverse()) {
+    const twilio = twilioMemoryFrom(journal, (await readState(host)).twilio);
     await undoEntries(host, journal.entries);
+    await keepTwilioMemory(host, twilio);
     journal.status = 'undone';
     journal.finishedAt = new Date().toISOString();
     await saveJournal(host, journal);

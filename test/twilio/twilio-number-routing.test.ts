@@ -122,3 +122,21 @@ test('an apply that fails after a number was attached keeps its routing before: 
   assert.equal((await sandbox.cli(['uninstall', '--root', root, '--yes', '--twilio'])).code, 0);
   assert.deepEqual(routing(sandbox, NUMBER_CA), before);
 });
+
+test('a run killed after a number was attached: recovery keeps its routing before from the journal, and uninstall --twilio puts it back', async () => {
+  const { sandbox } = await busyAccount();
+  const before = routing(sandbox, NUMBER_CA);
+  const root = await copyFixture('bbb-3.0');
+  await writeConfig(root, twilioConfig());
+  assert.equal((await sandbox.cli(['apply', '--root', root, '--yes', '--force-numbers'])).code, 0);
+  // As if the run had been killed (kill -9) before it finished: its journal is still in progress.
+  const dir = path.join(root, 'var', 'lib', 'bbb-twilio', 'journal');
+  const [file] = await fs.readdir(dir);
+  const journal = JSON.parse(await fs.readFile(path.join(dir, file ?? ''), 'utf8')) as JournalRecord;
+  await fs.writeFile(path.join(dir, file ?? ''), JSON.stringify({ ...journal, status: 'in-progress' }));
+
+  const run = await sandbox.cli(['uninstall', '--root', root, '--yes', '--twilio']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /Recovered an interrupted apply/);
+  assert.deepEqual(routing(sandbox, NUMBER_CA), before);
+});
