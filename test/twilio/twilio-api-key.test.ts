@@ -6,10 +6,15 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { parse } from 'yaml';
+import { runInit } from '../../src/cli/init-command.js';
+import type { CliIo } from '../../src/cli/io.js';
 import { parseConfig } from '../../src/config/load-config.js';
+import { LocalHost } from '../../src/host/local-host.js';
+import { TreeUfwHost } from '../../src/host/tree-ufw-host.js';
 import { ConfigError } from '../../src/errors.js';
 import { createTwilioClient } from '../../src/twilio/twilio-client.js';
 import { TwilioError } from '../../src/twilio/twilio-error.js';
+import { KEY, PromptDriver } from '../support/prompt-driver.js';
 import { BASE_CONFIG, copyFixture, writeConfig } from '../support/tree.js';
 import { ACCOUNT_SID, NUMBER_CA, type TwilioSandbox, ourTrunk, twilioConfig, twilioSandbox } from '../support/twilio-account.js';
 
@@ -108,4 +113,34 @@ test('init --api-key-sid takes the secret from TWILIO_API_KEY_SECRET, writes api
   assert.equal(stored.code, 0, stored.stderr);
   assert.equal((parse(await fs.readFile(file, 'utf8')) as { twilio: { apiKeySecret?: string } }).twilio.apiKeySecret, KEY_SECRET);
   assert.equal((await fs.stat(file)).mode & 0o777, 0o600);
+});
+
+test('the init wizard offers an API key first; the key SID and its secret typed at the prompts are used, the secret never shown', async () => {
+  const root = await copyFixture('bbb-3.0');
+  const driver = new PromptDriver();
+  let out = '';
+  const io: CliIo = {
+    stdout: { write: (s: string) => (out += s), isTTY: false },
+    stderr: { write: (s: string) => (out += s), isTTY: false },
+    stdinIsTTY: false,
+    env: { BBB_TWILIO_API_URL: sandbox.emulator.url },
+    makeHost: (r) => new TreeUfwHost(new LocalHost(r)),
+  };
+  const answers = async (): Promise<void> => {
+    await driver.answer(/public IPv4 address/, '203.0.113.10', KEY.enter);
+    await driver.answer(/Account SID/, ACCOUNT_SID, KEY.enter);
+    await driver.answer(/How should bbb-twilio sign in to Twilio/, KEY.enter);
+    await driver.answer(/API key SID/, KEY_SID, KEY.enter);
+    await driver.answer(/API key secret/, KEY_SECRET, KEY.enter);
+    await driver.answer(/Which numbers/, KEY.space, KEY.enter); // the earlier tests' trunk has them: none preselected
+    await driver.answer(/How should FreeSWITCH receive the calls/, KEY.enter);
+    await driver.answer(/Store the API key secret/, KEY.enter);
+  };
+  const [code] = await Promise.all([runInit({ root }, io, { input: driver.input, output: driver.output }), answers()]);
+  assert.equal(code, 0, out + driver.text);
+  assert.match(driver.text, /with an API key \(recommended by Twilio\)/);
+  const written = parse(await fs.readFile(path.join(root, 'etc', 'bbb-twilio', 'config.yml'), 'utf8')) as { twilio: unknown };
+  assert.deepEqual(written.twilio, { accountSid: ACCOUNT_SID, apiKeySid: KEY_SID });
+  assert.match(out, /\+ create +twilio trunk "bbb-twilio"/);
+  assert.ok(!out.includes(KEY_SECRET) && !driver.text.includes(KEY_SECRET));
 });
