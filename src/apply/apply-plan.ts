@@ -4,9 +4,10 @@ import type { Host } from '../host/host.js';
 import type { Change, FileChange, Plan } from '../plan/change.js';
 import type { TwilioAccess } from '../twilio/twilio-access.js';
 import type { CreatedSids } from '../twilio/execute-operation.js';
+import { TwilioError } from '../twilio/twilio-error.js';
 import { applyTwilioChange, describeTwilioChange } from './apply-twilio-change.js';
 import { Journal } from './journal.js';
-import { serialiseState, sha256, STATE_FILE, type State } from './state.js';
+import { keepTwilioMemory, serialiseState, sha256, STATE_FILE, type State } from './state.js';
 import { undoEntries, undoProblemsHint, type UndoProblem } from './undo.js';
 
 export interface ApplyOptions {
@@ -26,6 +27,8 @@ export interface ApplyOptions {
 export interface ApplyResult {
   journalId: string;
   written: string[];
+  /** Twilio changes that failed without stopping the run (`failsOnly`): what they break, and why. */
+  partial: { feature: 'dial-out'; change: string; error: TwilioError }[];
 }
 
 /** Thrown when an apply failed and everything it had changed was restored (or could not be, listed). */
@@ -76,6 +79,7 @@ export async function applyPlan(host: Host, plan: Plan, state: State, opts: Appl
   const next: State = structuredClone(state);
   const created: CreatedSids = new Map();
   const twilioDone: string[] = [];
+  const partial: ApplyResult['partial'] = [];
   try {
     for (const change of plan.changes) {
       if (opts.shouldStop?.()) throw new InterruptedError();
@@ -92,7 +96,13 @@ export async function applyPlan(host: Host, plan: Plan, state: State, opts: Appl
         if (result.code !== 0) throw new HostError(`${change.argv.join(' ')} failed: ${result.stderr.trim() || `exit ${result.code}`}`);
       } else {
         progress(describeTwilioChange(change));
-        await applyTwilioChange(opts.twilio, journal, change, created, next);
+        try {
+          await applyTwilioChange(opts.twilio, journal, change, created, next);
+        } catch (err) {
+          if (change.failsOnly === undefined || !(err instanceof TwilioError)) throw err;
+          partial.push({ feature: change.failsOnly, change: describeTwilioChange(change), error: err });
+          continue;
+        }
         twilioDone.push(describeTwilioChange(change));
       }
     }
@@ -106,10 +116,12 @@ export async function applyPlan(host: Host, plan: Plan, state: State, opts: Appl
     await host.writeFileAtomic(STATE_FILE, Buffer.from(serialiseState(next)), { mode: 0o600 });
     await verify(host, plan.changes);
     await journal.finish('complete');
-    return { journalId: journal.record.id, written };
+    return { journalId: journal.record.id, written, partial };
   } catch (err) {
     progress('undoing this run');
     const problems = await undoEntries(host, journal.record.entries);
+    // What was done in the Twilio account stays, and so does the record of it (a number's routing before).
+    if (twilioDone.length > 0) await keepTwilioMemory(host, next.twilio).catch(() => undefined);
     // Not back as it was: the next run must undo it again first, not start from the half-applied files.
     await journal.finish(problems.length === 0 ? 'undone' : 'undo-failed').catch(() => undefined);
     throw new ApplyFailedError(err, problems, journal.record.id, twilioDone);

@@ -8,7 +8,7 @@ import { TwilioError } from '../twilio/twilio-error.js';
 import type { TwilioChange } from '../plan/change.js';
 import { twilioHeading } from '../plan/render-twilio-change.js';
 import type { TwilioAccess } from '../twilio/twilio-access.js';
-import { type CreatedSids, executeTwilioOperation } from '../twilio/execute-operation.js';
+import { type CreatedSids, executeTwilioOperation, trunkSidOf } from '../twilio/execute-operation.js';
 import type { Journal } from './journal.js';
 import type { State } from './state.js';
 
@@ -36,6 +36,7 @@ export async function applyTwilioChange(
     operation: change.operation.op,
     name: change.name,
     sid: change.sid,
+    ...(change.rememberNumber?.attached ? { previous: change.rememberNumber.attached.previous } : {}),
   });
   let sid: string | null;
   try {
@@ -46,6 +47,7 @@ export async function applyTwilioChange(
   entry.sid = sid ?? change.sid;
   entry.status = 'done';
   await journal.save();
+  rememberTwilio(change, created, next);
   const remember = change.remember;
   if (remember === undefined) return;
   if (remember.key.endsWith('/*')) {
@@ -56,6 +58,21 @@ export async function applyTwilioChange(
   } else {
     next.secretHashes[remember.key] = remember.hash;
   }
+}
+
+/** The state keeps the SID of bbb-twilio's trunk and the numbers it attached (with where they went before). */
+function rememberTwilio(change: TwilioChange, created: CreatedSids, next: State): void {
+  if (change.operation.op === 'delete-trunk') {
+    // Twilio detaches whatever was still on it.
+    next.twilio = { numbers: {} };
+  } else {
+    const trunkSid = trunkSidOf(change.operation, created);
+    if (trunkSid !== undefined) next.twilio.trunkSid = trunkSid;
+  }
+  const number = change.rememberNumber;
+  if (number === undefined) return;
+  if (number.attached === null) delete next.twilio.numbers[number.sid];
+  else next.twilio.numbers[number.sid] = number.attached;
 }
 
 /** Twilio's answer to a call that carried a secret must not repeat it in an error message. */

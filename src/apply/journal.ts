@@ -3,6 +3,7 @@ import { JournalError } from '../errors.js';
 import { STATE_DIR } from '../host/bbb-paths.js';
 import { readText, type Host } from '../host/host.js';
 import type { ChangeKind, ServiceNeed } from '../plan/change.js';
+import type { NumberRouting } from '../twilio/resources/account-reads.js';
 import type { TwilioOperation, TwilioResourceKind } from '../twilio/twilio-operation.js';
 import { sha256 } from './state.js';
 
@@ -55,6 +56,8 @@ export interface TwilioJournalEntry {
   name: string;
   sid: string | null;
   status: 'pending' | 'done';
+  /** For a number attached to bbb-twilio's trunk: where its calls went before (uninstall --twilio puts it back). */
+  previous?: NumberRouting;
 }
 
 export interface JournalRecord {

@@ -3,7 +3,7 @@ import type { Host } from '../host/host.js';
 import type { ServiceNeed } from '../plan/change.js';
 import { listJournals, saveJournal, type JournalRecord } from './journal.js';
 import { lockHolder } from './lock.js';
-import { sha256 } from './state.js';
+import { keepTwilioMemory, readState, sha256, type TwilioMemory } from './state.js';
 import { undoEntries, undoProblemsHint, type UndoProblem } from './undo.js';
 import { inverseNeed } from '../plan/service-actions.js';
 
@@ -57,6 +57,8 @@ export async function executeRollback(host: Host, plan: RollbackPlan, force: boo
       'rollback --force restores the backups anyway (the current content is lost)',
     );
   }
+  // Rollback keeps the Twilio account as it is, so the state keeps what it knows of it.
+  const twilio = (await readState(host)).twilio;
   const problems: UndoProblem[] = [];
   for (const journal of plan.journals) {
     problems.push(...(await undoEntries(host, journal.entries)));
@@ -64,7 +66,19 @@ export async function executeRollback(host: Host, plan: RollbackPlan, force: boo
     journal.finishedAt = new Date().toISOString();
     await saveJournal(host, journal);
   }
+  await keepTwilioMemory(host, twilio);
   return problems;
+}
+
+/** The Twilio changes a killed run made stay: what it created and attached (with the routing before) is remembered. */
+function twilioMemoryFrom(journal: JournalRecord, known: TwilioMemory): TwilioMemory {
+  const memory: TwilioMemory = { ...known, numbers: { ...known.numbers } };
+  for (const e of journal.entries) {
+    if (e.type !== 'twilio' || e.status !== 'done' || e.sid === null) continue;
+    if (e.operation === 'create-trunk') memory.trunkSid = e.sid;
+    if (e.operation === 'attach-number' && e.previous !== undefined) memory.numbers[e.sid] = { phoneNumber: e.name, previous: e.previous };
+  }
+  return memory;
 }
 
 /**
@@ -79,12 +93,15 @@ export async function interruptedRuns(host: Host): Promise<JournalRecord[]> {
 /**
  * An apply interrupted by a crash or kill -9 left an in-progress journal, or one whose undo failed: undo it before
  * anything else. Undo is idempotent, so a second try is safe. What still cannot be put back stops the run, with
- * nothing else changed: a plan made from half-applied files would take them as the server's own.
+ * nothing else changed: a plan made from half-applied files would take them as the server's own. The Twilio
+ * changes such a run made stay, and so does the record of them.
  */
 export async function recoverInterrupted(host: Host): Promise<JournalRecord[]> {
   const stuck = await interruptedRuns(host);
   for (const journal of [...stuck].reverse()) {
+    const twilio = twilioMemoryFrom(journal, (await readState(host)).twilio);
     const problems = await undoEntries(host, journal.entries);
+    await keepTwilioMemory(host, twilio);
     journal.status = problems.length === 0 ? 'undone' : 'undo-failed';
     journal.finishedAt = new Date().toISOString();
     await saveJournal(host, journal);

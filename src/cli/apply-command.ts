@@ -138,7 +138,7 @@ export async function applyWith(
     const failed = unfinishedCount(services);
     const onHost = plan.changes.some((ch) => ch.type !== 'twilio');
     io.stdout.write(
-      `\n${c.green(opts.command === 'uninstall' ? 'Uninstall complete.' : 'Apply complete.')} ${summaryLine(plan).replace('Plan: ', '')}\n` +
+      `\n${c.green(opts.command === 'uninstall' ? 'Uninstall complete.' : result.partial.length > 0 ? 'Apply done, except dial-out (below).' : 'Apply complete.')} ${summaryLine(plan).replace('Plan: ', '')}\n` +
         (onHost
           ? `Journal ${result.journalId}; undo it with: bbb-twilio rollback${host.root === '/' ? '' : ` --root ${host.root}`}\n`
           : `Journal ${result.journalId}.\n`),
@@ -155,7 +155,12 @@ export async function applyWith(
     if (failed > 0) {
       io.stdout.write(c.yellow(`${failed} service action(s) not done: the files are in place; run the commands above by hand.\n`));
     }
-    return 0;
+    // Everything else is in place; what failed stops only its feature, and the exit code says so.
+    for (const p of result.partial) {
+      io.stderr.write(`error: ${p.feature} is not set up (${p.change}): ${p.error.message}\n`);
+      if (p.error.hint !== undefined) io.stderr.write(`hint: ${p.error.hint}\n`);
+    }
+    return result.partial.length > 0 ? 1 : 0;
   } finally {
     signals.release();
     await lock.release();

@@ -55,36 +55,42 @@ export async function runInit(opts: InitOptions, io: CliIo, streams?: PromptStre
     }
   }
 
-  const { answers, authToken, twilioReachable } = await collectAnswers({
+  const { answers, signIn, twilioReachable } = await collectAnswers({
     ask,
     flags: opts,
     facts,
     candidates,
     envToken: io.env.TWILIO_AUTH_TOKEN,
-    account: (sid, token) => twilioAccessFor(sid, token, io.env),
+    envApiKeySecret: io.env.TWILIO_API_KEY_SECRET,
+    account: (sid, how) => twilioAccessFor(sid, how, io.env),
     configFile: file,
   });
   const text = renderInitConfig(answers);
-  // What init writes must load: the same parser and checks as every other command.
+  // What init writes must load: the same parser and checks as every other command (with the secret it signed in with).
   const { parseConfig } = await import('../config/load-config.js');
-  parseConfig(text, file, { env: {}, fileMode: 0o600 });
+  const secretEnvValue =
+    signIn === undefined ? {} : signIn.apiKey === undefined ? { TWILIO_AUTH_TOKEN: signIn.authToken } : { TWILIO_API_KEY_SECRET: signIn.apiKey.secret };
+  parseConfig(text, file, { env: secretEnvValue, fileMode: 0o600 });
   await writeConfigFile(file, text, { overwrite });
-  const stored =
-    answers.accountSid === undefined ? '; no Twilio account in it' : answers.authToken === undefined ? '; the auth token is not in it' : ', with the auth token';
-  io.stdout.write(`Wrote ${file} (mode 0600)${stored}.\n\n`);
+  const [secretName, secretEnv, stored] =
+    signIn?.apiKey === undefined
+      ? ['auth token', 'TWILIO_AUTH_TOKEN', answers.authToken !== undefined]
+      : ['API key secret', 'TWILIO_API_KEY_SECRET', answers.apiKeySecret !== undefined];
+  const said = signIn === undefined ? '; no Twilio account in it' : stored ? `, with the ${secretName}` : `; the ${secretName} is not in it`;
+  io.stdout.write(`Wrote ${file} (mode 0600)${said}.\n\n`);
 
   const { runPlan } = await import('./plan-command.js');
   // When Twilio did not answer, the closing plan covers this server only (the next plan covers both).
   const code = await runPlan(
     { root: host.root, config: file, ...(twilioReachable ? {} : { only: 'host' }) },
-    { ...io, env: { ...io.env, TWILIO_AUTH_TOKEN: authToken } },
+    { ...io, env: { ...io.env, ...secretEnvValue } },
   );
   const next =
-    answers.accountSid === undefined
+    signIn === undefined
       ? 'bbb-twilio apply, then point a Twilio trunk at this server in the Twilio Console'
-      : answers.authToken === undefined
-        ? 'export TWILIO_AUTH_TOKEN=... then bbb-twilio apply'
-        : 'bbb-twilio apply';
+      : stored
+        ? 'bbb-twilio apply'
+        : `export ${secretEnv}=... then bbb-twilio apply`;
   outro?.(`Next: ${next}`, { output: out });
   if (!ask.interactive) io.stdout.write(`\nNext: ${next}\n`);
   return code;

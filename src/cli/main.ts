@@ -36,7 +36,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--profile <mode>', 'dedicated (own SIP profile on 5080, recommended) or external (BBB\'s external profile)')
     .option('--account-sid <sid>', 'the Twilio Account SID (AC...); the auth token comes from TWILIO_AUTH_TOKEN or a prompt')
     .option('--no-twilio-account', 'no Twilio account managed from here: the numbers (--number) are typed, the Twilio side is set up in the Console')
-    .option('--store-token', 'store the auth token in the config file (mode 0600); default: not stored')
+    .option('--api-key-sid <sid>', 'sign in with this Twilio API key (SK...); its secret comes from TWILIO_API_KEY_SECRET or a prompt')
+    .option('--store-token', 'store the auth token (or API key secret) in the config file (mode 0600); default: not stored')
     .option('--overwrite', 'replace an existing config file (otherwise init asks, or refuses with --non-interactive)')
     .option('--non-interactive', 'ask nothing: every answer from the flags and TWILIO_AUTH_TOKEN; a missing one is an error')
     .action(async (opts) => {

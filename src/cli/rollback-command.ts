@@ -49,7 +49,8 @@ export async function runRollback(opts: RollbackOptions, io: CliIo): Promise<num
         if (e.type === 'command' && ++shown <= 2) io.stdout.write(c.dim(`    run     ${e.undoArgv.join(' ')}\n`));
         if (e.type === 'command' && shown === 3) io.stdout.write(c.dim(`    run     ... and ${commands - 2} more firewall commands like these\n`));
         if (e.type === 'twilio' && e.status === 'done') {
-          io.stdout.write(c.dim(`    keep    ${e.kind} twilio ${e.twilioKind.replace(/-/g, ' ')} "${e.name}" (not rolled back; uninstall --twilio removes it)\n`));
+          const undo = e.previous === undefined ? 'removes it' : 'puts the number back where its calls went before';
+          io.stdout.write(c.dim(`    keep    ${e.kind} twilio ${e.twilioKind.replace(/-/g, ' ')} "${e.name}" (not rolled back; uninstall --twilio ${undo})\n`));
         }
       }
     }

@@ -7,7 +7,8 @@ import type { Config } from '../config/schema.js';
 import { UsageError } from '../errors.js';
 import type { PlanWarning } from '../plan/change.js';
 import type { Side } from '../plan/build-plan.js';
-import { type TwilioAccess, createTwilioAccess } from '../twilio/twilio-access.js';
+import { type TwilioAccess, createTwilioAccess, signInOf } from '../twilio/twilio-access.js';
+import type { TwilioSignIn } from '../twilio/twilio-client.js';
 
 export interface SideSelection {
   sides: Side[];
@@ -16,7 +17,9 @@ export interface SideSelection {
   notes: PlanWarning[];
 }
 
-const CREDENTIALS_HINT = 'set twilio.accountSid in the config and TWILIO_AUTH_TOKEN in the environment (or twilio.authToken in the 0600 config)';
+const CREDENTIALS_HINT =
+  'set twilio.accountSid in the config and TWILIO_AUTH_TOKEN in the environment (or twilio.authToken in the 0600 config; ' +
+  'or an API key: twilio.apiKeySid and TWILIO_API_KEY_SECRET)';
 
 /**
  * `only`: the --only option as given. `defaultSides`: what the command covers without --only (plan and apply:
@@ -26,11 +29,12 @@ export function selectSides(only: string | undefined, config: Config, env: NodeJ
   if (only !== undefined && only !== 'host' && only !== 'twilio') {
     throw new UsageError(`--only takes host or twilio, not "${only}"`, 'use --only host (files, firewall, services) or --only twilio (the Twilio account)');
   }
-  const { accountSid, authToken } = config.twilio;
+  const { accountSid } = config.twilio;
+  const signIn = signInOf(config.twilio);
   const notes: PlanWarning[] = [];
   const wanted: Side[] = only !== undefined ? [only] : (defaultSides ?? ['host', 'twilio']);
   if (!wanted.includes('twilio')) return { sides: wanted, notes };
-  if (accountSid === undefined || authToken === undefined) {
+  if (accountSid === undefined || signIn === undefined) {
     const missing = accountSid === undefined ? 'twilio.accountSid' : 'an auth token (TWILIO_AUTH_TOKEN or twilio.authToken)';
     if (only === 'twilio' || defaultSides?.includes('twilio')) {
       throw new UsageError(`the Twilio side needs Twilio credentials: ${missing} is missing`, CREDENTIALS_HINT);
@@ -40,14 +44,14 @@ export function selectSides(only: string | undefined, config: Config, env: NodeJ
     }
     return { sides: ['host'], notes };
   }
-  return { sides: wanted, twilio: twilioAccessFor(accountSid, authToken, env), notes };
+  return { sides: wanted, twilio: twilioAccessFor(accountSid, signIn, env), notes };
 }
 
 /** The account with where its requests go (BBB_TWILIO_API_URL) and their timeout (BBB_TWILIO_API_TIMEOUT_MS). */
-export function twilioAccessFor(accountSid: string, authToken: string, env: NodeJS.ProcessEnv): TwilioAccess {
+export function twilioAccessFor(accountSid: string, signIn: TwilioSignIn, env: NodeJS.ProcessEnv): TwilioAccess {
   return createTwilioAccess({
     accountSid,
-    authToken,
+    ...signIn,
     ...(env.BBB_TWILIO_API_URL ? { apiUrl: env.BBB_TWILIO_API_URL } : {}),
     ...timeout(env),
   });

@@ -8,7 +8,7 @@ import { ConfigError } from '../errors.js';
 export const SEE_EXAMPLE = 'see examples/config.yml for the keys and what they mean';
 
 /** Keys whose values are secrets: an error message names them but never shows what they hold. */
-const SECRET_KEYS = new Set(['password', 'authToken']);
+const SECRET_KEYS = new Set(['password', 'authToken', 'apiKeySecret']);
 
 type ZodIssue = z.ZodError['issues'][number];
 

@@ -9,7 +9,7 @@ import { configSchema, type Config, type PhoneNumber, type RawConfig } from './s
 const MAX_ALIAS_COUNT = 100;
 
 export interface LoadOptions {
-  /** Environment for secrets (`BBB_TWILIO_TERMINATION_PASSWORD`, `TWILIO_AUTH_TOKEN`). */
+  /** Environment for secrets (`BBB_TWILIO_TERMINATION_PASSWORD`, `TWILIO_AUTH_TOKEN`, `TWILIO_API_KEY_SECRET`). */
   env?: NodeJS.ProcessEnv;
   /** Permission bits of the file, to refuse secrets in a file others can read. */
   fileMode?: number;
@@ -86,7 +86,8 @@ function normalise(raw: RawConfig, locate: ConfigLocator, opts: LoadOptions): Co
     checkTerminationPassword(terminationPassword, Boolean(env.BBB_TWILIO_TERMINATION_PASSWORD), locate);
   }
   const authToken = env.TWILIO_AUTH_TOKEN || raw.twilio.authToken;
-  const secretsInFile = Boolean(raw.twilio.authToken || termination?.password);
+  const apiKey = apiKeyOf(raw, env, locate);
+  const secretsInFile = Boolean(raw.twilio.authToken || raw.twilio.apiKeySecret || termination?.password);
   if (secretsInFile && opts.fileMode !== undefined && (opts.fileMode & 0o077) !== 0) {
     throw new ConfigError(
       `${file}: holds a secret but is readable by others (mode ${(opts.fileMode & 0o777).toString(8).padStart(3, '0')})`,
@@ -103,6 +104,7 @@ function normalise(raw: RawConfig, locate: ConfigLocator, opts: LoadOptions): Co
     twilio: {
       accountSid: raw.twilio.accountSid,
       authToken,
+      apiKey,
       trunkName: raw.twilio.trunkName,
       edge: raw.twilio.edge,
       signalingCidrs: raw.twilio.signalingCidrs,
@@ -145,6 +147,28 @@ function checkTerminationPassword(password: string, fromEnv: boolean, locate: Co
 
 /** What a number may hold besides digits: the separators people write (`+1 (613) 555-0142`, `030/1234567`). */
 const PHONE_CHARACTERS = /^\+?[\d\s().\-/]+$/;
+
+/** twilio.apiKeySid with its secret (TWILIO_API_KEY_SECRET wins over twilio.apiKeySecret); one without the other is an error. */
+function apiKeyOf(raw: RawConfig, env: NodeJS.ProcessEnv, locate: ConfigLocator): Config['twilio']['apiKey'] {
+  const sid = raw.twilio.apiKeySid;
+  const secret = env.TWILIO_API_KEY_SECRET || raw.twilio.apiKeySecret;
+  if (sid === undefined) {
+    if (raw.twilio.apiKeySecret === undefined) return undefined;
+    throw new ConfigError(`${locate.where(['twilio', 'apiKeySecret'])}: twilio.apiKeySecret is set but twilio.apiKeySid is not`, {
+      file: locate.file,
+      key: 'twilio.apiKeySid',
+      hint: 'add the key\'s SID (SK..., Twilio Console > Account > API keys) as twilio.apiKeySid, or remove twilio.apiKeySecret',
+    });
+  }
+  if (!secret) {
+    throw new ConfigError(`${locate.where(['twilio', 'apiKeySid'])}: twilio.apiKeySid needs the key's secret`, {
+      file: locate.file,
+      key: 'twilio.apiKeySecret',
+      hint: 'set TWILIO_API_KEY_SECRET in the environment (or twilio.apiKeySecret in the 0600 config)',
+    });
+  }
+  return { sid, secret };
+}
 
 export function parsePhone(
   value: string,

@@ -69,6 +69,12 @@ export const configSchema = z.strictObject({
         .regex(/^AC[0-9a-fA-F]{32}$/, 'must be AC followed by 32 hex digits (Twilio console, Account Info)')
         .optional(),
       authToken: z.string().min(1).optional(),
+      /** An API key (Twilio's advice over the auth token); its secret from TWILIO_API_KEY_SECRET or apiKeySecret. */
+      apiKeySid: z
+        .string()
+        .regex(/^SK[0-9a-fA-F]{32}$/, 'must be SK followed by 32 hex digits (Twilio Console, Account > API keys)')
+        .optional(),
+      apiKeySecret: z.string().min(1).optional(),
       trunkName: z.string().min(1).max(64).default('bbb-twilio'),
       edge: z
         .enum(['ashburn', 'umatilla', 'dublin', 'frankfurt', 'tokyo', 'singapore', 'sydney', 'sao-paulo'])
@@ -129,6 +135,8 @@ export interface Config {
   twilio: {
     accountSid: string | undefined;
     authToken: string | undefined;
+    /** Set when twilio.apiKeySid is: bbb-twilio then signs in with the key, not the auth token. */
+    apiKey: { sid: string; secret: string } | undefined;
     trunkName: string;
     edge: string | undefined;
     signalingCidrs: string[];

@@ -18,7 +18,13 @@ export const configValid: DoctorCheck<DoctorContext> = {
     if (!config) return c.fail(messageOf(ctx.configError), hintOf(ctx.configError, 'see examples/config.yml for every key'));
     const numbers = config.numbers.map((n) => n.display).join(', ');
     const mode = config.sip.profile === 'dedicated' ? `dedicated profile on port ${config.sip.port}` : 'external profile';
-    const twilio = config.twilio.accountSid && config.twilio.authToken ? 'Twilio credentials set' : 'no Twilio credentials';
+    const twilio = !config.twilio.accountSid
+      ? 'no Twilio credentials'
+      : config.twilio.apiKey
+        ? 'Twilio API key set'
+        : config.twilio.authToken
+          ? 'Twilio credentials set'
+          : 'no Twilio credentials';
     return c.ok(`${ctx.configFile}: ${config.numbers.length === 1 ? 'number' : 'numbers'} ${numbers}; ${mode}; ${twilio}`);
   },
 };

@@ -3,7 +3,7 @@
 
 import { hostOfSipUrl, portOfSipUrl } from '../freeswitch/sofia-status.js';
 import { findIncomingNumber, findTrunk, trunkNumbers, trunkOriginationUrls } from '../twilio/resources/account-reads.js';
-import { createTwilioAccess, type TwilioAccess } from '../twilio/twilio-access.js';
+import { createTwilioAccess, signInOf, type TwilioAccess } from '../twilio/twilio-access.js';
 import { TwilioError } from '../twilio/twilio-error.js';
 import { hintOf, messageOf, type CheckMaker, type CheckResult, type DoctorCheck } from './check.js';
 import { profileInUse, type DoctorContext } from './doctor-context.js';
@@ -11,6 +11,7 @@ import { profileInUse, type DoctorContext } from './doctor-context.js';
 interface Trunk {
   sid: string;
   name: string;
+  secure: boolean;
 }
 
 type TrunkAnswer = { ok: true; access: TwilioAccess; trunk: Trunk } | { ok: false; result: (c: CheckMaker, id: string) => CheckResult };
@@ -24,21 +25,25 @@ function trunk(ctx: DoctorContext): Promise<TrunkAnswer> {
     const skip = (finding: string, fix = ''): TrunkAnswer => ({ ok: false, result: (c) => c.skip(finding, fix) });
     if (ctx.options.offline) return skip('--offline: Twilio was not asked');
     if (!config) return skip('needs a valid config (see config-valid)');
-    const { accountSid, authToken, trunkName } = config.twilio;
-    if (!accountSid || !authToken) {
-      return skip('no Twilio credentials configured (twilio.accountSid, and twilio.authToken or TWILIO_AUTH_TOKEN)', 'add them to let doctor check the trunk');
+    const { accountSid, trunkName } = config.twilio;
+    const signIn = signInOf(config.twilio);
+    if (!accountSid || !signIn) {
+      return skip(
+        'no Twilio credentials configured (twilio.accountSid, and TWILIO_AUTH_TOKEN or twilio.apiKeySid with TWILIO_API_KEY_SECRET)',
+        'add them to let doctor check the trunk',
+      );
     }
     // The same reads the plan makes (src/twilio/resources/account-reads.ts), so doctor and plan agree.
     const access = createTwilioAccess({
       accountSid,
-      authToken,
+      ...signIn,
       ...(ctx.options.env.BBB_TWILIO_API_URL ? { apiUrl: ctx.options.env.BBB_TWILIO_API_URL } : {}),
       timeoutMs: ctx.options.httpTimeoutMs ?? 10_000,
     });
     let found: Trunk | undefined;
     try {
       const view = await findTrunk(access, trunkName);
-      found = view ? { sid: view.sid, name: trunkName } : undefined;
+      found = view ? { sid: view.sid, name: trunkName, secure: view.secure } : undefined;
     } catch (e) {
       return {
         ok: false,
@@ -50,7 +55,11 @@ function trunk(ctx: DoctorContext): Promise<TrunkAnswer> {
         ok: false,
         result: (c, id) =>
           id === 'twilio-trunk'
-            ? c.fail(`no Elastic SIP trunk named "${trunkName}" in the account`, `create it (${CONSOLE}), or set twilio.trunkName to your trunk's friendly name`)
+            ? c.fail(
+                `no Elastic SIP trunk named "${trunkName}" in the account`,
+                // Not "name an existing trunk": apply would take it over, re-pointing its calls and detaching its numbers.
+                `run bbb-twilio apply: it creates the trunk (set twilio.trunkName only to a name no other server or PBX uses)`,
+              )
             : c.skip('needs the trunk (see twilio-trunk)'),
       };
     }
@@ -64,6 +73,12 @@ export const twilioTrunk: DoctorCheck<DoctorContext> = {
   async run(ctx, c) {
     const answer = await trunk(ctx);
     if (!answer.ok) return answer.result(c, 'twilio-trunk');
+    if (answer.trunk.secure) {
+      return c.fail(
+        `trunk "${answer.trunk.name}" (${answer.trunk.sid}) has Secure Trunking on (TLS + SRTP): its calls cannot reach the plain-SIP profile`,
+        `run bbb-twilio apply (it turns Secure Trunking off), or turn it off in the ${CONSOLE} → ${answer.trunk.name} → General`,
+      );
+    }
     return c.ok(`trunk "${answer.trunk.name}" exists (${answer.trunk.sid})`);
   },
 };

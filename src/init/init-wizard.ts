@@ -6,6 +6,7 @@ import { isIpv4 } from '../net/ipv4.js';
 import { TwilioError } from '../twilio/twilio-error.js';
 import type { ServerFacts } from '../host/detect-facts.js';
 import type { TwilioAccess } from '../twilio/twilio-access.js';
+import type { TwilioSignIn } from '../twilio/twilio-client.js';
 import { type IncomingNumberView, listIncomingNumbers } from '../twilio/resources/account-reads.js';
 import { currentDestination } from '../twilio/resources/phone-numbers.js';
 import { UsageError } from '../errors.js';
@@ -19,6 +20,8 @@ export interface InitFlags {
   number?: string[];
   profile?: string;
   accountSid?: string;
+  /** Sign in with this API key (SK...) and TWILIO_API_KEY_SECRET instead of the auth token. */
+  apiKeySid?: string;
   /** False with --no-twilio-account: no Twilio account is managed from here; the numbers are typed. */
   twilioAccount?: boolean;
   storeToken?: boolean;
@@ -31,12 +34,15 @@ export interface WizardContext {
   candidates: AddressCandidate[];
   /** TWILIO_AUTH_TOKEN, when set. */
   envToken: string | undefined;
-  /** The account to list numbers from, once SID and token are known. */
-  account: (accountSid: string, authToken: string) => TwilioAccess;
+  /** TWILIO_API_KEY_SECRET, when set. */
+  envApiKeySecret?: string | undefined;
+  /** The account to list numbers from, once SID and token (or API key) are known. */
+  account: (accountSid: string, signIn: TwilioSignIn) => TwilioAccess;
   configFile: string;
 }
 
 const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
+const API_KEY_SID = /^SK[0-9a-fA-F]{32}$/;
 
 function checkPublicIp(value: string): string | undefined {
   if (!isIpv4(value)) return `"${value}" is not an IPv4 address (like 203.0.113.10)`;
@@ -46,6 +52,9 @@ function checkPublicIp(value: string): string | undefined {
 
 const checkAccountSid = (value: string): string | undefined =>
   ACCOUNT_SID.test(value) ? undefined : 'an Account SID is AC followed by 32 hex digits (Twilio Console, Account Info)';
+
+const checkApiKeySid = (value: string): string | undefined =>
+  API_KEY_SID.test(value) ? undefined : 'an API key SID is SK followed by 32 hex digits (Twilio Console > Account > API keys)';
 
 /** A flag's value, checked like the question's answer would be. */
 function flagged<T extends string>(flag: string, value: string | undefined, check: (v: string) => string | undefined): T | undefined {
@@ -57,13 +66,13 @@ function flagged<T extends string>(flag: string, value: string | undefined, chec
 
 export interface CollectedAnswers {
   answers: InitAnswers;
-  /** Needed for the plan that ends the wizard even when it is not stored; undefined without a Twilio account. */
-  authToken: string | undefined;
+  /** How to sign in, for the plan that ends the wizard even when the secret is not stored; undefined without an account. */
+  signIn: TwilioSignIn | undefined;
   /** False when the Twilio API failed and the numbers were typed: the closing plan leaves the Twilio side out. */
   twilioReachable: boolean;
 }
 
-/** The answers, and the auth token (needed for the plan that ends the wizard even when it is not stored). */
+/** The answers, and how to sign in (needed for the plan that ends the wizard even when the secret is not stored). */
 export async function collectAnswers(ctx: WizardContext): Promise<CollectedAnswers> {
   const { ask, flags, facts, candidates } = ctx;
   ask.note(detectedSummary(facts, candidates), 'Detected on this server');
@@ -93,22 +102,11 @@ export async function collectAnswers(ctx: WizardContext): Promise<CollectedAnswe
   if (accountSid === '') {
     ask.info('No Twilio account: bbb-twilio sets up this server; the trunk and its numbers are yours to set up in the Twilio Console.');
     const numbers = await typedNumbers(ctx);
-    return { answers: { publicIp, numbers, profile: await askProfile(ctx) }, authToken: undefined, twilioReachable: false };
+    return { answers: { publicIp, numbers, profile: await askProfile(ctx) }, signIn: undefined, twilioReachable: false };
   }
 
-  let authToken = ctx.envToken;
-  if (authToken === undefined || authToken === '') {
-    authToken = await ask.secret({
-      message: 'Twilio auth token (Console > Account Info; shown as dots)',
-      flag: 'TWILIO_AUTH_TOKEN',
-      hint: 'set TWILIO_AUTH_TOKEN in the environment (the token is never a flag: flags end up in shell history)',
-      validate: (v) => (v === '' ? 'the auth token is needed to list your numbers and to set up the trunk' : undefined),
-    });
-  } else {
-    ask.info('Using the auth token from TWILIO_AUTH_TOKEN.');
-  }
-
-  const access = ctx.account(accountSid, authToken);
+  const signIn = await askSignIn(ctx);
+  const access = ctx.account(accountSid, signIn);
   let owned: IncomingNumberView[] | null = null;
   try {
     owned = await ask.step('Reading the phone numbers of the Twilio account', 'Read the phone numbers of the Twilio account', () => listIncomingNumbers(access));
@@ -126,8 +124,63 @@ export async function collectAnswers(ctx: WizardContext): Promise<CollectedAnswe
   const numbers =
     owned === null ? await typedNumbers(ctx) : flags.number?.length ? flagNumbers(flags.number, owned, accountSid) : await pickNumbers(ask, owned);
   const profile = await askProfile(ctx);
-  const storeToken = await askStoreToken(ctx);
-  return { answers: { publicIp, numbers, profile, accountSid, ...(storeToken ? { authToken } : {}) }, authToken, twilioReachable: owned !== null };
+
+  const [secretName, secretEnv] = signIn.apiKey === undefined ? ['auth token', 'TWILIO_AUTH_TOKEN'] : ['API key secret', 'TWILIO_API_KEY_SECRET'];
+  const storeToken =
+    flags.storeToken ??
+    (ask.interactive
+      ? await ask.confirm({
+          message: `Store the ${secretName} in ${ctx.configFile} (mode 0600)? Otherwise set ${secretEnv} whenever you run bbb-twilio`,
+          flag: '--store-token',
+          initial: false,
+        })
+      : false);
+
+  const credentials =
+    signIn.apiKey === undefined
+      ? storeToken ? { authToken: signIn.authToken } : {}
+      : { apiKeySid: signIn.apiKey.sid, ...(storeToken ? { apiKeySecret: signIn.apiKey.secret } : {}) };
+  return { answers: { publicIp, numbers, profile, accountSid, ...credentials }, signIn, twilioReachable: owned !== null };
+}
+
+/**
+ * An API key (Twilio's advice: it can be revoked alone) or the account's auth token. --api-key-sid or a typed
+ * choice picks the key; TWILIO_AUTH_TOKEN in the environment, or --non-interactive without the flag, the token.
+ */
+async function askSignIn(ctx: WizardContext): Promise<TwilioSignIn> {
+  const { ask, flags } = ctx;
+  let keySid = flagged<string>('--api-key-sid', flags.apiKeySid, checkApiKeySid);
+  if (keySid === undefined && ask.interactive && !ctx.envToken) {
+    const how = await ask.select<'api-key' | 'auth-token'>({
+      message: 'How should bbb-twilio sign in to Twilio?',
+      flag: '--api-key-sid',
+      initial: 'api-key',
+      choices: [
+        { value: 'api-key', label: 'with an API key (recommended by Twilio)', hint: 'Console > Account > API keys: a Standard key can be revoked alone' },
+        { value: 'auth-token', label: "with the account's auth token" },
+      ],
+    });
+    if (how === 'api-key') keySid = await ask.text({ message: 'API key SID (SK...)', flag: '--api-key-sid', validate: checkApiKeySid });
+  }
+  if (keySid !== undefined) {
+    const secret = await secretFromEnvOrPrompt(ask, ctx.envApiKeySecret, 'TWILIO_API_KEY_SECRET', 'the API key secret', 'API key secret (shown once when the key was created; shown as dots)');
+    return { apiKey: { sid: keySid, secret } };
+  }
+  return { authToken: await secretFromEnvOrPrompt(ask, ctx.envToken, 'TWILIO_AUTH_TOKEN', 'the auth token', 'Twilio auth token (Console > Account Info; shown as dots)') };
+}
+
+/** A secret from its environment variable when set, else typed as dots; never a flag (flags end up in shell history). */
+async function secretFromEnvOrPrompt(ask: Ask, fromEnv: string | undefined, variable: string, what: string, message: string): Promise<string> {
+  if (fromEnv !== undefined && fromEnv !== '') {
+    ask.info(`Using ${what} from ${variable}.`);
+    return fromEnv;
+  }
+  return ask.secret({
+    message,
+    flag: variable,
+    hint: `set ${variable} in the environment (${what} is never a flag: flags end up in shell history)`,
+    validate: (v) => (v === '' ? `${what} is needed to list your numbers and to set up the trunk` : undefined),
+  });
 }
 
 async function askProfile({ ask, flags, facts }: WizardContext): Promise<'dedicated' | 'external'> {
@@ -142,19 +195,6 @@ async function askProfile({ ask, flags, facts }: WizardContext): Promise<'dedica
         { value: 'external', label: `BBB's external profile on port ${facts.externalSipPort}`, hint: 'applying restarts it, which drops web audio' },
       ],
     }))
-  );
-}
-
-async function askStoreToken({ ask, flags, configFile }: WizardContext): Promise<boolean> {
-  return (
-    flags.storeToken ??
-    (ask.interactive
-      ? await ask.confirm({
-          message: `Store the auth token in ${configFile} (mode 0600)? Otherwise set TWILIO_AUTH_TOKEN whenever you run bbb-twilio`,
-          flag: '--store-token',
-          initial: false,
-        })
-      : false)
   );
 }
 

@@ -10,6 +10,9 @@ export interface InitAnswers {
   accountSid?: string;
   /** Present only when the admin chose to store it in the file. */
   authToken?: string;
+  /** Set when bbb-twilio signs in with an API key; its secret only when the admin chose to store it. */
+  apiKeySid?: string;
+  apiKeySecret?: string;
 }
 
 const quote = (s: string): string => JSON.stringify(s);
@@ -38,9 +41,17 @@ export function renderInitConfig(answers: InitAnswers, writtenAt: Date = new Dat
           'twilio:',
           '  # Twilio Console > Account Info.',
           `  accountSid: ${answers.accountSid}`,
-          ...(answers.authToken === undefined
-            ? ['  # The auth token is not stored here: set TWILIO_AUTH_TOKEN when you run bbb-twilio.']
-            : ['  # Stored at your request; this file is mode 0600. TWILIO_AUTH_TOKEN, when set, wins.', `  authToken: ${quote(answers.authToken)}`]),
+          ...(answers.apiKeySid !== undefined
+            ? [
+                '  # bbb-twilio signs in with this API key (Twilio Console > Account > API keys).',
+                `  apiKeySid: ${answers.apiKeySid}`,
+                ...(answers.apiKeySecret === undefined
+                  ? ['  # Its secret is not stored here: set TWILIO_API_KEY_SECRET when you run bbb-twilio.']
+                  : ['  # Stored at your request; this file is mode 0600. TWILIO_API_KEY_SECRET, when set, wins.', `  apiKeySecret: ${quote(answers.apiKeySecret)}`]),
+              ]
+            : answers.authToken === undefined
+              ? ['  # The auth token is not stored here: set TWILIO_AUTH_TOKEN when you run bbb-twilio.']
+              : ['  # Stored at your request; this file is mode 0600. TWILIO_AUTH_TOKEN, when set, wins.', `  authToken: ${quote(answers.authToken)}`]),
         ]),
   ];
   return lines.join('\n') + '\n';

@@ -18,6 +18,7 @@ import type { TwilioAccess } from '../twilio/twilio-access.js';
 import { twilioOriginationUrl } from '../twilio/resources/origination-url.js';
 import { twilioPhoneNumbers } from '../twilio/resources/phone-numbers.js';
 import { twilioTermination } from '../twilio/resources/termination.js';
+import { twilioTerminationDomain } from '../twilio/resources/termination-domain.js';
 import { twilioTrunk } from '../twilio/resources/trunk.js';
 import type { Plan, PlanWarning } from './change.js';
 import { configRisks } from './config-risks.js';
@@ -25,7 +26,8 @@ import { neededActions } from './service-actions.js';
 
 /**
  * Every managed thing, in the order changes are made on install (files before the firewall opens the port,
- * the server before Twilio sends it calls, the numbers last). Uninstall takes the Twilio side first, in reverse:
+ * the server before Twilio sends it calls, the numbers, then the termination domain, which may be taken and
+ * must not stop dial-in). Uninstall takes the Twilio side first, in reverse:
  * numbers detached before anything they rely on goes away.
  */
 export const RESOURCES: readonly Resource[] = [
@@ -42,6 +44,7 @@ export const RESOURCES: readonly Resource[] = [
   twilioOriginationUrl,
   twilioTermination,
   twilioPhoneNumbers,
+  twilioTerminationDomain,
 ];
 
 export type Side = 'host' | 'twilio';

@@ -1,5 +1,6 @@
 // A plan is data: the list of changes that `plan` renders and `apply` executes. No second code path.
 
+import type { AttachedNumber } from '../apply/state.js';
 import type { TwilioOperation, TwilioResourceKind } from '../twilio/twilio-operation.js';
 
 export type ChangeKind = 'create' | 'update' | 'delete';
@@ -101,6 +102,13 @@ export interface TwilioChange extends ChangeBase {
    * next plan sees whether the configured secret changed without Twilio ever returning it.
    */
   remember?: { key: string; hash: string | null };
+  /**
+   * Set when Twilio refusing this change breaks only that feature: apply reports the failure, goes on with the
+   * rest and exits 1 (a taken termination domain must not stop dial-in).
+   */
+  failsOnly?: 'dial-out';
+  /** A number attached to bbb-twilio's trunk (with its previous routing) or released from it, for the state. */
+  rememberNumber?: { sid: string; attached: AttachedNumber | null };
 }
 
 export type Change = FileChange | FirewallChange | TwilioChange;

@@ -20,6 +20,13 @@ function resolve(ref: SidRef, created: CreatedSids): string {
   return sid;
 }
 
+/** The SID of bbb-twilio's trunk that an operation worked on (resolved after it ran), if any. */
+export function trunkSidOf(operation: TwilioOperation, created: CreatedSids): string | undefined {
+  if ('trunkSid' in operation) return operation.trunkSid;
+  if ('trunk' in operation) return 'sid' in operation.trunk ? operation.trunk.sid : created.get('trunk');
+  return operation.op === 'create-trunk' ? created.get('trunk') : undefined;
+}
+
 /** Make the SDK call; returns the SID of the thing created or changed (null for associations). */
 export async function executeTwilioOperation(access: TwilioAccess, operation: TwilioOperation, created: CreatedSids): Promise<string | null> {
   const sid = await call(access, operation, created);
@@ -32,14 +39,15 @@ async function call(access: TwilioAccess, o: TwilioOperation, created: CreatedSi
   const run = <T>(doing: string, fn: Parameters<typeof twilioCall<T>>[2]): Promise<T> => twilioCall(access, doing, fn);
   switch (o.op) {
     case 'create-trunk':
-      return (
-        await run('create the Elastic SIP trunk', (c) =>
-          c.trunking.v1.trunks.create({ friendlyName: o.friendlyName, ...(o.domainName === null ? {} : { domainName: o.domainName }) }),
-        )
-      ).sid;
+      return (await run('create the Elastic SIP trunk', (c) => c.trunking.v1.trunks.create({ friendlyName: o.friendlyName }))).sid;
     case 'update-trunk':
+      return (await run('turn Secure Trunking off on the trunk', (c) => c.trunking.v1.trunks(o.trunkSid).update({ secure: o.secure }))).sid;
+    case 'set-trunk-domain': {
+      const trunkSid = resolve(o.trunk, created);
       // "" clears a value on Twilio.
-      return (await run('update the trunk', (c) => c.trunking.v1.trunks(o.trunkSid).update({ domainName: o.domainName ?? '' }))).sid;
+      const domainName = o.domainName ?? '';
+      return (await run('set the termination domain of the trunk', (c) => c.trunking.v1.trunks(trunkSid).update({ domainName }))).sid;
+    }
     case 'delete-trunk':
       await run('delete the trunk', (c) => c.trunking.v1.trunks(o.trunkSid).remove());
       return o.trunkSid;
@@ -68,6 +76,20 @@ async function call(access: TwilioAccess, o: TwilioOperation, created: CreatedSi
       // its voice URL and TwiML app (kept, so detaching it later gives its old routing back).
       const trunkSid = resolve(o.trunk, created);
       return (await run('attach the phone number to the trunk', (c) => c.incomingPhoneNumbers(o.numberSid).update({ trunkSid }))).sid;
+    }
+    case 'restore-number': {
+      const r = o.routing;
+      // Twilio's rule: setting a trunk deletes the TwiML app and the other way round, so only the one the
+      // number had is sent (no trunk and no app: TrunkSid "" takes it off ours). The voice URLs are set as they were.
+      const where = r.trunkSid !== null ? { trunkSid: r.trunkSid } : r.voiceApplicationSid !== null ? { voiceApplicationSid: r.voiceApplicationSid } : { trunkSid: '' };
+      const update = {
+        ...where,
+        voiceUrl: r.voiceUrl ?? '',
+        voiceFallbackUrl: r.voiceFallbackUrl ?? '',
+        ...(r.voiceMethod === null ? {} : { voiceMethod: r.voiceMethod }),
+        ...(r.voiceFallbackMethod === null ? {} : { voiceFallbackMethod: r.voiceFallbackMethod }),
+      };
+      return (await run('put the phone number back where its calls went before', (c) => c.incomingPhoneNumbers(o.numberSid).update(update))).sid;
     }
     case 'detach-number':
       await run('detach the phone number from the trunk', (c) => c.trunking.v1.trunks(o.trunkSid).phoneNumbers(o.numberSid).remove());

@@ -2,7 +2,7 @@
 // first call, so a host-only run never pays for it), where requests go (BBB_TWILIO_API_URL), and reads
 // shared by the resources of one plan (the trunk is listed once, not once per resource).
 
-import type { TwilioClient } from './twilio-client.js';
+import type { TwilioClient, TwilioSignIn } from './twilio-client.js';
 import { toTwilioError } from './twilio-error.js';
 
 export interface TwilioAccess {
@@ -14,12 +14,17 @@ export interface TwilioAccess {
   memo<T>(key: string, read: () => Promise<T>): Promise<T>;
 }
 
-export interface TwilioAccessOptions {
+export type TwilioAccessOptions = TwilioSignIn & {
   accountSid: string;
-  authToken: string;
   apiUrl?: string;
   timeoutMs?: number;
   maxRetryDelayMs?: number;
+};
+
+/** How a config signs in: its API key when twilio.apiKeySid is set, else its auth token; undefined without either. */
+export function signInOf(twilio: { authToken: string | undefined; apiKey: { sid: string; secret: string } | undefined }): TwilioSignIn | undefined {
+  if (twilio.apiKey !== undefined) return { apiKey: twilio.apiKey };
+  return twilio.authToken === undefined ? undefined : { authToken: twilio.authToken };
 }
 
 export function createTwilioAccess(opts: TwilioAccessOptions): TwilioAccess {
@@ -33,7 +38,7 @@ export function createTwilioAccess(opts: TwilioAccessOptions): TwilioAccess {
       client ??= import('./twilio-client.js').then(({ createTwilioClient }) =>
         createTwilioClient({
           accountSid: opts.accountSid,
-          authToken: opts.authToken,
+          ...(opts.apiKey === undefined ? { authToken: opts.authToken } : { apiKey: opts.apiKey }),
           ...(apiUrl === undefined ? {} : { apiUrl }),
           ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
           ...(opts.maxRetryDelayMs === undefined ? {} : { maxRetryDelayMs: opts.maxRetryDelayMs }),

@@ -10,9 +10,11 @@ import { TwilioError } from './twilio-error.js';
 /** The SDK client. Calls through it throw the SDK's errors: wrap them with `toTwilioError`. */
 export type TwilioClient = TwilioSdk.Twilio;
 
-export interface TwilioClientOptions {
+/** How bbb-twilio signs in: the account's auth token, or an API key (SK...) and its secret. */
+export type TwilioSignIn = { authToken: string; apiKey?: undefined } | { apiKey: { sid: string; secret: string }; authToken?: undefined };
+
+export type TwilioClientOptions = TwilioSignIn & {
   accountSid: string;
-  authToken: string;
   /** Base URL that replaces every Twilio host (BBB_TWILIO_API_URL), e.g. `http://127.0.0.1:8099`. */
   apiUrl?: string;
   /** Per-request timeout in milliseconds (the SDK's default is 30000). */
@@ -21,7 +23,7 @@ export interface TwilioClientOptions {
   maxRetries?: number;
   /** Upper bound of one backoff delay in milliseconds (full jitter, doubling from 200). Default 3000. */
   maxRetryDelayMs?: number;
-}
+};
 
 const DEFAULT_MAX_RETRIES = 3;
 const DEFAULT_MAX_RETRY_DELAY_MS = 3000;
@@ -33,10 +35,19 @@ export async function createTwilioClient(opts: TwilioClientOptions): Promise<Twi
       hint: 'copy twilio.accountSid from the Twilio Console dashboard (Account Info)',
     });
   }
-  if (opts.authToken === '') {
-    throw new TwilioError('No Twilio auth token', {
+  if (opts.apiKey !== undefined && !/^SK[0-9a-fA-F]{32}$/.test(opts.apiKey.sid)) {
+    throw new TwilioError('The Twilio API key SID is not SK followed by 32 hex digits', {
       failure: 'auth',
-      hint: 'set TWILIO_AUTH_TOKEN, or twilio.authToken in the config file (mode 0600)',
+      hint: 'copy twilio.apiKeySid from the Twilio Console > Account > API keys',
+    });
+  }
+  if (opts.apiKey !== undefined ? opts.apiKey.secret === '' : opts.authToken === '') {
+    throw new TwilioError(opts.apiKey !== undefined ? 'No secret for the Twilio API key' : 'No Twilio auth token', {
+      failure: 'auth',
+      hint:
+        opts.apiKey !== undefined
+          ? 'set TWILIO_API_KEY_SECRET, or twilio.apiKeySecret in the config file (mode 0600)'
+          : 'set TWILIO_AUTH_TOKEN, or twilio.authToken in the config file (mode 0600)',
     });
   }
   const apiUrl = opts.apiUrl === undefined || opts.apiUrl === '' ? undefined : parseApiUrl(opts.apiUrl);
@@ -55,7 +66,10 @@ export async function createTwilioClient(opts: TwilioClientOptions): Promise<Twi
     apiUrl === undefined
       ? { ...requestOptions }
       : { httpClient: createRewritingRequestClient(sdk.RequestClient, apiUrl, requestOptions) };
-  return sdk(opts.accountSid, opts.authToken, clientOptions);
+  // With an API key the SDK signs in as the key and needs the account it acts on (`accountSid`).
+  return opts.apiKey === undefined
+    ? sdk(opts.accountSid, opts.authToken, clientOptions)
+    : sdk(opts.apiKey.sid, opts.apiKey.secret, { ...clientOptions, accountSid: opts.accountSid });
 }
 
 /** `https://trunking.twilio.com/v1/Trunks?Page=1` on `http://127.0.0.1:8099` -> `http://127.0.0.1:8099/v1/Trunks?Page=1`. */

@@ -41,7 +41,8 @@ export class TwilioError extends BbbTwilioError {
 
 const CREDENTIALS_HINT =
   'check TWILIO_AUTH_TOKEN (or twilio.authToken in the config) and twilio.accountSid: ' +
-  'both are on the Twilio Console dashboard, and the token must belong to that account';
+  'both are on the Twilio Console dashboard, and the token must belong to that account ' +
+  '(with twilio.apiKeySid: TWILIO_API_KEY_SECRET must be that key\'s secret, and the key must not be revoked)';
 
 /** Map anything a Twilio SDK call threw to a TwilioError. `doing` reads after "could not": `list trunks`. */
 export function toTwilioError(err: unknown, doing: string): TwilioError {
@@ -88,6 +89,14 @@ function fromApiAnswer(err: Error, status: number, doing: string): TwilioError {
         'run `bbb-twilio plan` to see what is missing',
     );
   }
+  if (code === TERMINATION_DOMAIN_TAKEN) {
+    return build(
+      'invalid-request',
+      `the termination domain is taken${twilioSays ? `: ${twilioSays}` : ''}`,
+      'termination domains are unique across all of Twilio: choose another twilio.termination.domain ' +
+        '(<a-name-of-your-own>.pstn.twilio.com) and run apply again; dial-in works meanwhile',
+    );
+  }
   if (code !== undefined && isPhoneNumberCode(code)) {
     return build(
       'number',
@@ -116,6 +125,9 @@ function fromApiAnswer(err: Error, status: number, doing: string): TwilioError {
     'check the values in the config for this resource',
   );
 }
+
+/** Twilio's answer to a termination domain another trunk (in any account) already has. */
+export const TERMINATION_DOMAIN_TAKEN = 21248;
 
 /** Phone-number errors: 21211-21219 (invalid number), 214xx (provisioning, e.g. 21421, 21422, 21452). */
 function isPhoneNumberCode(code: number): boolean {

@@ -1,3 +1,5 @@
+import type { NumberRouting } from './resources/account-reads.js';
+
 // What apply does in the Twilio account, as data: one SDK call per operation. A plan may create a thing and
 // then use it (a new trunk, then its origination URL), so an operation names what it works on either by SID
 // or as "the one this apply creates" (`{ created: 'trunk' }`), resolved by the executor at apply time.
@@ -20,8 +22,11 @@ export type CreatedThing = 'trunk' | 'credential-list' | 'ip-access-control-list
 export type SidRef = { sid: string } | { created: CreatedThing };
 
 export type TwilioOperation =
-  | { op: 'create-trunk'; friendlyName: string; domainName: string | null }
-  | { op: 'update-trunk'; trunkSid: string; domainName: string | null }
+  | { op: 'create-trunk'; friendlyName: string }
+  /** Secure Trunking (TLS + SRTP) off: the profile speaks plain SIP and RTP. */
+  | { op: 'update-trunk'; trunkSid: string; secure: false }
+  /** Its own step after the dial-in steps: a domain Twilio refuses (21248, taken) then stops only dial-out. */
+  | { op: 'set-trunk-domain'; trunk: SidRef; domainName: string | null }
   | { op: 'delete-trunk'; trunkSid: string }
   | {
       op: 'create-origination-url';
@@ -36,6 +41,8 @@ export type TwilioOperation =
   | { op: 'delete-origination-url'; trunkSid: string; sid: string }
   | { op: 'attach-number'; trunk: SidRef; numberSid: string }
   | { op: 'detach-number'; trunkSid: string; numberSid: string }
+  /** Off bbb-twilio's trunk and back to the routing it had before it was attached (a trunk, a TwiML app, a voice URL). */
+  | { op: 'restore-number'; numberSid: string; routing: NumberRouting }
   | { op: 'create-credential-list'; friendlyName: string }
   | { op: 'delete-credential-list'; sid: string }
   /** `password` is a secret: every rendering masks it (the change lists it in `secrets`), the journal omits it. */

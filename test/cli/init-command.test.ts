@@ -100,7 +100,8 @@ test('a token typed at the prompt is stored only when the admin says so; a typed
   const run = await interactive(root, env, async (d) => {
     await d.answer(/public IPv4 address/, ...Array<string>(13).fill(KEY.backspace), '203.0.113.77', KEY.enter);
     await d.answer(/Account SID/, ACCOUNT_SID, KEY.enter);
-    await d.answer(/auth token/, AUTH_TOKEN, KEY.enter);
+    await d.answer(/How should bbb-twilio sign in to Twilio/, KEY.down, KEY.enter);
+    await d.answer(/Twilio auth token \(Console/, AUTH_TOKEN, KEY.enter);
     await d.answer(/Which numbers/, KEY.down, KEY.space, KEY.enter);
     await d.answer(/How should FreeSWITCH receive the calls/, KEY.down, KEY.enter);
     await d.answer(/Store the auth token/, 'y');

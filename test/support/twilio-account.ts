@@ -2,6 +2,8 @@
 // environment that points bbb-twilio at it, and configs with Twilio keys.
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { afterEach } from 'node:test';
+import { type TwilioMemory, emptyState, serialiseState } from '../../src/apply/state.js';
 import { startTwilioEmulator, type TwilioEmulator } from '../emulators/twilio-emulator.js';
 import { BASE_CONFIG, runCli, type CliRun } from './tree.js';
 
@@ -35,6 +37,19 @@ export async function twilioSandbox(opts: { numbers?: boolean } = {}): Promise<T
   };
 }
 
+/** A sandbox per call, each closed after the test that made it (call at the top level of a test file). */
+export function sandboxPerTest(): (opts?: { numbers?: boolean }) => Promise<TwilioSandbox> {
+  const open: TwilioSandbox[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((s) => s.close()));
+  });
+  return async (opts = {}) => {
+    const s = await twilioSandbox(opts);
+    open.push(s);
+    return s;
+  };
+}
+
 export const TERMINATION_BLOCK = `  termination:
     domain: bbb-test.pstn.twilio.com
     username: bbb-dialout
@@ -58,6 +73,13 @@ export async function readStateDir(root: string): Promise<string> {
   };
   await walk(dir);
   return out.join('\n');
+}
+
+/** A state for `root` in which bbb-twilio remembers this about the Twilio account (as if it had set it up). */
+export async function writeTwilioMemory(root: string, twilio: TwilioMemory): Promise<void> {
+  const file = path.join(root, 'var', 'lib', 'bbb-twilio', 'state.json');
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  await fs.writeFile(file, serialiseState({ ...emptyState(), twilio }), { mode: 0o600 });
 }
 
 /** The emulator's record of bbb-twilio's trunk, or undefined. */

@@ -14,6 +14,7 @@ import {
   ourTrunk,
   twilioConfig,
   twilioSandbox,
+  writeTwilioMemory,
 } from '../support/twilio-account.js';
 
 let sandbox: TwilioSandbox;
@@ -121,6 +122,8 @@ describe('Twilio side of plan and apply', () => {
     const theirs = s.addOriginationUrl(trunkSid, { friendlyName: 'backup-pbx', sipUrl: 'sip:192.0.2.1' });
     const root = await copyFixture('bbb-3.0');
     await writeConfig(root, twilioConfig());
+    // This server set the trunk up at its old address: its state remembers the trunk (see twilio-ownership.test.ts).
+    await writeTwilioMemory(root, { trunkSid, numbers: {} });
 
     const plan = await planJson(root, ['--only', 'twilio']);
     const urlChanges = plan.changes.filter((c) => c.twilioKind === 'origination-url');

@@ -44,7 +44,7 @@ test('--force-numbers moves them, and the plan says under each change where its 
   const root = await copyFixture('bbb-3.0');
   await writeConfig(root, twilioConfig());
   const plan = await sandbox.cli(['plan', '--root', root, '--only', 'twilio', '--force-numbers']);
-  assert.match(plan.stdout, /\+ create +twilio phone number "\+16135550142".*\n.*\n.*\n {4}! moves \+1 613 555 0142 away from a TwiML app/);
+  assert.match(plan.stdout, /\+ create +twilio phone number "\+16135550142".*\n.*\n.*\n {6}- voice application +APa{32}\n {4}! moves \+1 613 555 0142 away from a TwiML app \(APa{32}\) \(--force-numbers\); uninstall --twilio puts it back/);
   assert.match(plan.stdout, new RegExp(`~ trunk +${otherTrunk} -> bbb-twilio`));
   assert.doesNotMatch(plan.stdout, /! risk: .*not moved/);
   assert.equal((await sandbox.cli(['apply', '--root', root, '--yes', '--only', 'twilio', '--force-numbers'])).code, 0);

@@ -110,7 +110,8 @@ test('termination taken out of the config: the lists are dissociated and deleted
   const root = await copyFixture('bbb-3.0');
   const name = 'dialout-removal';
   const named = `  trunkName: ${name}\n`;
-  await writeConfig(root, twilioConfig(named + withPassword('FirstPassw0rd-long')));
+  // Its own domain: termination domains are unique, and the other tests' trunk has the default one.
+  await writeConfig(root, twilioConfig(named + withPassword('FirstPassw0rd-long').replace('bbb-test', name)));
   assert.equal((await sandbox.cli(['apply', '--root', root, '--yes', '--only', 'twilio'])).code, 0);
   const trunk = ourTrunk(sandbox.emulator, name);
   assert.ok(trunk?.domainName);
@@ -119,11 +120,11 @@ test('termination taken out of the config: the lists are dissociated and deleted
   const plan = await sandbox.cli(['plan', '--root', root, '--only', 'twilio', '--json']);
   const changes = (JSON.parse(plan.stdout) as { changes: { kind: string; twilioKind: string }[] }).changes;
   assert.deepEqual(changes.map((c) => `${c.kind} ${c.twilioKind}`), [
-    'update trunk',
     'delete trunk-credential-list',
     'delete trunk-ip-access-control-list',
     'delete credential-list',
     'delete ip-access-control-list',
+    'update trunk',
   ]);
   assert.equal((await sandbox.cli(['apply', '--root', root, '--yes', '--only', 'twilio'])).code, 0);
   assert.equal(trunk.domainName, null);

@@ -96,6 +96,6 @@ test('uninstall --twilio without Twilio credentials is refused before anything c
   sandboxes.push(sandbox);
   const run = await sandbox.cli(['uninstall', '--root', root, '--yes', '--twilio'], { TWILIO_AUTH_TOKEN: '' });
   assert.equal(run.code, 1);
-  assert.equal(run.stderr, 'error: the Twilio side needs Twilio credentials: an auth token (TWILIO_AUTH_TOKEN or twilio.authToken) is missing\nhint: set twilio.accountSid in the config and TWILIO_AUTH_TOKEN in the environment (or twilio.authToken in the 0600 config)\n');
+  assert.equal(run.stderr, 'error: the Twilio side needs Twilio credentials: an auth token (TWILIO_AUTH_TOKEN or twilio.authToken) is missing\nhint: set twilio.accountSid in the config and TWILIO_AUTH_TOKEN in the environment (or twilio.authToken in the 0600 config; or an API key: twilio.apiKeySid and TWILIO_API_KEY_SECRET)\n');
   assert.equal(sandbox.emulator.requests.length, 0);
 });

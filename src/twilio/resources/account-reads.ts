@@ -2,6 +2,7 @@
 // access). Everything bbb-twilio manages is found by its friendly name, `twilio.trunkName`, so a re-run adopts
 // what an earlier run (or an interrupted one) created instead of making a second one.
 
+import type { IncomingPhoneNumberInstance } from 'twilio/lib/rest/api/v2010/account/incomingPhoneNumber.js';
 import { ConflictError } from '../../errors.js';
 import { type TwilioAccess, twilioCall } from '../twilio-access.js';
 import { TwilioError } from '../twilio-error.js';
@@ -10,6 +11,8 @@ export interface TrunkView {
   sid: string;
   friendlyName: string;
   domainName: string | null;
+  /** Secure Trunking: TLS signalling and SRTP media, which the plain-SIP profile cannot answer. */
+  secure: boolean;
 }
 
 export interface OriginationUrlView {
@@ -21,14 +24,25 @@ export interface OriginationUrlView {
   enabled: boolean;
 }
 
-export interface IncomingNumberView {
+/**
+ * Where a number's calls go: its trunk, else its TwiML app, else its voice URL (with the fallback). Kept in
+ * bbb-twilio's state for each number it attaches, because attaching deletes the app (Twilio's rule for
+ * `TrunkSid`) and replaces the trunk, so uninstall can put it back exactly.
+ */
+export interface NumberRouting {
+  /** "" and null alike mean none (the live API sends both). */
+  voiceUrl: string | null;
+  voiceMethod: string | null;
+  voiceFallbackUrl: string | null;
+  voiceFallbackMethod: string | null;
+  voiceApplicationSid: string | null;
+  trunkSid: string | null;
+}
+
+export interface IncomingNumberView extends NumberRouting {
   sid: string;
   phoneNumber: string;
   friendlyName: string;
-  /** "" and null alike mean none (the live API sends both). */
-  voiceUrl: string | null;
-  voiceApplicationSid: string | null;
-  trunkSid: string | null;
 }
 
 export interface NamedView {
@@ -65,7 +79,7 @@ export function findTrunk(access: TwilioAccess, name: string): Promise<TrunkView
   return access.memo(`trunk:${name}`, async () => {
     const trunks = await twilioCall(access, 'list the Elastic SIP trunks', (c) => c.trunking.v1.trunks.list());
     const views = trunks
-      .map((t) => ({ sid: t.sid, friendlyName: t.friendlyName ?? '', domainName: blank(t.domainName) }))
+      .map((t) => ({ sid: t.sid, friendlyName: t.friendlyName ?? '', domainName: blank(t.domainName), secure: t.secure === true }))
       .filter((t) => t.friendlyName === name);
     return single(views, 'Elastic SIP trunk', name);
   });
@@ -106,28 +120,28 @@ export function findIncomingNumber(access: TwilioAccess, e164: string): Promise<
         hint: 'buy it (or port it) in the Twilio Console > Phone Numbers, or remove it from numbers in the config',
       });
     }
-    return {
-      sid: number.sid,
-      phoneNumber: number.phoneNumber,
-      friendlyName: number.friendlyName ?? '',
-      voiceUrl: blank(number.voiceUrl),
-      voiceApplicationSid: blank(number.voiceApplicationSid),
-      trunkSid: blank(number.trunkSid),
-    };
+    return numberView(number);
   });
+}
+
+function numberView(n: IncomingPhoneNumberInstance): IncomingNumberView {
+  return {
+    sid: n.sid,
+    phoneNumber: n.phoneNumber,
+    friendlyName: n.friendlyName ?? '',
+    voiceUrl: blank(n.voiceUrl),
+    voiceMethod: blank(n.voiceMethod),
+    voiceFallbackUrl: blank(n.voiceFallbackUrl),
+    voiceFallbackMethod: blank(n.voiceFallbackMethod),
+    voiceApplicationSid: blank(n.voiceApplicationSid),
+    trunkSid: blank(n.trunkSid),
+  };
 }
 
 /** Every number bought in the account (the init wizard offers them). */
 export async function listIncomingNumbers(access: TwilioAccess): Promise<IncomingNumberView[]> {
   const numbers = await twilioCall(access, 'list the phone numbers of the account', (c) => c.incomingPhoneNumbers.list());
-  return numbers.map((n) => ({
-    sid: n.sid,
-    phoneNumber: n.phoneNumber,
-    friendlyName: n.friendlyName ?? '',
-    voiceUrl: blank(n.voiceUrl),
-    voiceApplicationSid: blank(n.voiceApplicationSid),
-    trunkSid: blank(n.trunkSid),
-  }));
+  return numbers.map(numberView);
 }
 
 export function findCredentialList(access: TwilioAccess, name: string): Promise<NamedView | undefined> {

@@ -8,7 +8,8 @@ import type { PlanWarning, TwilioChange } from '../../plan/change.js';
 import { sipPort } from '../../resources/firewall.js';
 import type { PlanContext, Resource, ResourcePlan } from '../../resources/resource.js';
 import { sidRef } from '../twilio-operation.js';
-import { type OriginationUrlView, findTrunk, trunkOriginationUrls } from './account-reads.js';
+import { type OriginationUrlView, trunkOriginationUrls } from './account-reads.js';
+import { findOwnTrunk } from './own-trunk.js';
 import { allAttributes, changedAttributes, hasTwilio, managedName, twilioChange } from './twilio-change.js';
 
 const RESOURCE = 'twilio-origination-url';
@@ -31,7 +32,7 @@ export const twilioOriginationUrl: Resource = {
   async plan(ctx: PlanContext): Promise<ResourcePlan> {
     if (!hasTwilio(ctx)) return { changes: [], warnings: [] };
     const name = managedName(ctx);
-    const trunk = await findTrunk(ctx.twilio, name);
+    const trunk = await findOwnTrunk(ctx);
     const existing = trunk === undefined ? [] : await trunkOriginationUrls(ctx.twilio, trunk.sid);
     const ours = existing.filter((u) => u.friendlyName === name);
     const warnings: PlanWarning[] = existing

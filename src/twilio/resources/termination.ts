@@ -14,11 +14,11 @@ import {
   type TrunkView,
   findCredentialList,
   findIpAccessControlList,
-  findTrunk,
   listCredentials,
   listIpAddresses,
   trunkAssociations,
 } from './account-reads.js';
+import { findOwnTrunk } from './own-trunk.js';
 import { terminationRemoval } from './termination-removal.js';
 import {
   type TwilioPlanContext,
@@ -39,7 +39,7 @@ export const twilioTermination: Resource = {
     if (!hasTwilio(ctx)) return { changes: [], warnings: [] };
     const name = managedName(ctx);
     const [trunk, credentialList, ipList] = await Promise.all([
-      findTrunk(ctx.twilio, name),
+      findOwnTrunk(ctx),
       findCredentialList(ctx.twilio, name),
       findIpAccessControlList(ctx.twilio, name),
     ]);

@@ -58,6 +58,8 @@ export interface TwilioChangeSpec {
   secrets?: string[];
   warning?: string;
   remember?: TwilioChange['remember'];
+  failsOnly?: TwilioChange['failsOnly'];
+  rememberNumber?: TwilioChange['rememberNumber'];
 }
 
 export function twilioChange(spec: TwilioChangeSpec): TwilioChange {
@@ -75,5 +77,7 @@ export function twilioChange(spec: TwilioChangeSpec): TwilioChange {
     needs: [],
     ...(spec.warning === undefined ? {} : { warning: spec.warning }),
     ...(spec.remember === undefined ? {} : { remember: spec.remember }),
+    ...(spec.failsOnly === undefined ? {} : { failsOnly: spec.failsOnly }),
+    ...(spec.rememberNumber === undefined ? {} : { rememberNumber: spec.rememberNumber }),
   };
 }

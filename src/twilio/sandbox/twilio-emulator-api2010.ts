@@ -226,8 +226,12 @@ function updateIncomingNumber(state: TwilioState, n: IncomingNumberRecord, req: 
   const applicationSid = sidParam(req, 'VoiceApplicationSid', 'AP');
   const voiceUrl = clearableParam(req, 'VoiceUrl');
   const fallbackUrl = clearableParam(req, 'VoiceFallbackUrl');
+  // Twilio's rule (IncomingPhoneNumber, TrunkSid): setting a trunk deletes the voice application, and the
+  // other way round. The voice URLs stay, unused while the number is on a trunk.
   if (trunkSid !== undefined) n.trunkSid = trunkSid;
+  if (typeof trunkSid === 'string') n.voiceApplicationSid = null;
   if (applicationSid !== undefined) n.voiceApplicationSid = applicationSid;
+  if (typeof applicationSid === 'string') n.trunkSid = null;
   if (voiceUrl !== undefined) n.voiceUrl = voiceUrl;
   if (fallbackUrl !== undefined) n.voiceFallbackUrl = fallbackUrl;
   n.voiceMethod = req.body.VoiceMethod ?? n.voiceMethod;

@@ -76,6 +76,8 @@ export interface NewIncomingNumber {
   phoneNumber: string;
   friendlyName?: string;
   voiceUrl?: string;
+  voiceMethod?: string;
+  voiceFallbackUrl?: string;
   voiceApplicationSid?: string;
   trunkSid?: string;
 }
@@ -83,6 +85,7 @@ export interface NewIncomingNumber {
 export interface NewTrunk {
   friendlyName?: string;
   domainName?: string;
+  secure?: boolean;
 }
 
 export interface NewOriginationUrl {
@@ -100,6 +103,8 @@ export class TwilioState {
   readonly incomingNumbers = new Map<string, IncomingNumberRecord>();
   readonly ipAccessControlLists = new Map<string, IpAccessControlListRecord>();
   readonly credentialLists = new Map<string, CredentialListRecord>();
+  /** Termination domains other Twilio accounts hold: a trunk here cannot take them (error 21248). */
+  readonly takenDomains = new Set<string>();
   private sidCounter = 0;
   private readonly clock: () => Date;
 
@@ -138,8 +143,8 @@ export class TwilioState {
       phoneNumber: number.phoneNumber,
       friendlyName: number.friendlyName ?? formatFriendlyNumber(number.phoneNumber),
       voiceUrl: number.voiceUrl ?? null,
-      voiceMethod: 'POST',
-      voiceFallbackUrl: null,
+      voiceMethod: number.voiceMethod ?? 'POST',
+      voiceFallbackUrl: number.voiceFallbackUrl ?? null,
       voiceFallbackMethod: 'POST',
       voiceApplicationSid: number.voiceApplicationSid ?? null,
       trunkSid: number.trunkSid ?? null,
@@ -157,7 +162,7 @@ export class TwilioState {
       disasterRecoveryMethod: 'POST',
       transferMode: 'disable-all',
       transferCallerId: 'from-transferee',
-      secure: false,
+      secure: trunk.secure ?? false,
       cnamLookupEnabled: false,
       ipAccessControlLists: new Map(),
       credentialLists: new Map(),

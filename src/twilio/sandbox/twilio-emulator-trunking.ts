@@ -10,7 +10,9 @@ import {
   trunkUrl,
 } from './twilio-emulator-json.js';
 import { v1ListPage } from './twilio-emulator-paging.js';
+import { TERMINATION_DOMAIN_TAKEN } from '../twilio-error.js';
 import {
+  ApiFailure,
   type ApiRequest,
   type Route,
   boolParam,
@@ -40,7 +42,7 @@ export function trunkingRoutes(state: TwilioState): Route[] {
     route('POST', /^\/v1\/Trunks$/, (req) => {
       const trunk = found(state.trunks.get(state.addTrunk()), req);
       try {
-        updateTrunk(trunk, req);
+        updateTrunk(state, trunk, req);
       } catch (err) {
         state.trunks.delete(trunk.sid);
         throw err;
@@ -50,7 +52,7 @@ export function trunkingRoutes(state: TwilioState): Route[] {
     route('GET', new RegExp(`^/v1/Trunks/${SID}$`), (req, [sid]) => ok(trunkJson(state, trunkOf(req, sid)))),
     route('POST', new RegExp(`^/v1/Trunks/${SID}$`), (req, [sid]) => {
       const trunk = trunkOf(req, sid);
-      updateTrunk(trunk, req);
+      updateTrunk(state, trunk, req);
       trunk.dateUpdated = state.now();
       return ok(trunkJson(state, trunk));
     }),
@@ -119,6 +121,7 @@ export function trunkingRoutes(state: TwilioState): Route[] {
       const trunk = trunkOf(req, sid);
       const number = found(state.incomingNumbers.get(requiredParam(req, 'PhoneNumberSid')), req);
       number.trunkSid = trunk.sid;
+      number.voiceApplicationSid = null; // as when TrunkSid is set on the number itself
       number.dateUpdated = state.now();
       return created(trunkPhoneNumberJson(state, trunk.sid, number));
     }),
@@ -195,12 +198,17 @@ function associationRoutes(
   ];
 }
 
-function updateTrunk(trunk: TrunkRecord, req: ApiRequest): void {
+function updateTrunk(state: TwilioState, trunk: TrunkRecord, req: ApiRequest): void {
   const friendlyName = clearableParam(req, 'FriendlyName');
   if (friendlyName !== undefined) trunk.friendlyName = friendlyName;
   const domainName = clearableParam(req, 'DomainName');
   if (typeof domainName === 'string' && !/^[A-Za-z0-9-]+\.pstn\.twilio\.com$/.test(domainName)) {
     throw invalidParam('DomainName', `${domainName} must be <name>.pstn.twilio.com`);
+  }
+  // Termination domains are unique across Twilio; the emulator knows this account's trunks and `takenDomains`.
+  const taken = [...state.trunks.values()].some((t) => t !== trunk && t.domainName === domainName) || state.takenDomains.has(domainName ?? '');
+  if (typeof domainName === 'string' && taken) {
+    throw new ApiFailure(400, TERMINATION_DOMAIN_TAKEN, `Domain name ${domainName} is already in use`);
   }
   if (domainName !== undefined) trunk.domainName = domainName;
   const recoveryUrl = clearableParam(req, 'DisasterRecoveryUrl');

@@ -2,7 +2,7 @@
 // bbb-twilio uses (Trunking v1 and API 2010, see the route files). Tests use it, and `bbb-twilio demo` runs
 // it as its "sandbox Twilio account" (which is why it lives under src/ and ships). It speaks
 // Twilio's wire format: form-encoded requests with HTTP Basic auth, snake_case JSON with Twilio's paging
-// fields, Twilio-shaped error bodies. Point the real SDK at it with
+// fields, Twilio-shaped error bodies. It signs in with the account's auth token or an API key added with `addApiKey`. Point the real SDK at it with
 // `createTwilioClient({ ..., apiUrl: emulator.url })`.
 
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
@@ -41,6 +41,8 @@ export interface TwilioEmulator {
   failNext(path: RegExp, err: InjectedFailure, times?: number): void;
   /** Hold the answer to the next `times` (default 1) matching requests for `ms` (to provoke client timeouts). */
   delayNext(path: RegExp, ms: number, times?: number): void;
+  /** An API key of the account (SK...): requests signed with it and its secret are accepted too, as Twilio does. */
+  addApiKey(sid: string, secret: string): void;
   close(): Promise<void>;
 }
 
@@ -57,7 +59,8 @@ export async function startTwilioEmulator(opts: { accountSid: string; authToken:
   const failures: Pending<InjectedFailure>[] = [];
   const delays: Pending<number>[] = [];
   const timers = new Set<NodeJS.Timeout>();
-  const expectedAuth = `Basic ${Buffer.from(`${opts.accountSid}:${opts.authToken}`).toString('base64')}`;
+  const basic = (user: string, password: string): string => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+  const accepted = new Set([basic(opts.accountSid, opts.authToken)]);
 
   const takeNext = <T>(queue: Pending<T>[], path: string): T | undefined => {
     const hit = queue.find((p) => p.remaining > 0 && p.path.test(path));
@@ -67,7 +70,7 @@ export async function startTwilioEmulator(opts: { accountSid: string; authToken:
   };
 
   const answer = (req: ApiRequest, authorization: string | undefined): ApiReply & { headers?: Record<string, string> } => {
-    if (authorization !== expectedAuth) {
+    if (authorization === undefined || !accepted.has(authorization)) {
       return {
         status: 401,
         body: twilioErrorBody(401, 20003, 'Authenticate'),
@@ -137,6 +140,10 @@ export async function startTwilioEmulator(opts: { accountSid: string; authToken:
     },
     delayNext(path, ms, times = 1) {
       delays.push({ path, remaining: times, what: ms });
+    },
+    addApiKey(sid, secret) {
+      if (!/^SK[0-9a-fA-F]{32}$/.test(sid)) throw new Error(`addApiKey: ${sid} is not an API key SID (SK + 32 hex digits)`);
+      accepted.add(basic(sid, secret));
     },
     async close() {
       for (const timer of timers) clearTimeout(timer);
