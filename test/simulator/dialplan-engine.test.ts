@@ -64,6 +64,12 @@ describe('dialplan hunt: conditions', () => {
     assert.equal(r.result.variables.DP_MATCH, 'ARRAY::1000|:1|:000');
   });
 
+  it('keeps in DP_MATCH only the captures after an empty one (an empty value deletes the variable)', async () => {
+    const r = await simulate(ctx(`<extension name="cap"><condition field="destination_number" expression="^(9*)(1)(000)$"><action application="log" data="INFO [$1]"/></condition></extension>`));
+    assert.deepEqual(ran(r), ['log INFO []']);
+    assert.equal(r.result.variables.DP_MATCH, 'ARRAY::1|:000');
+  });
+
   it('leaves $1 alone when the expression has no group', async () => {
     const r = await simulate(ctx(`<extension name="lit"><condition field="destination_number" expression="^1000$"><action application="log" data="INFO $1"/></condition></extension>`));
     assert.deepEqual(ran(r), ['log INFO $1']);

@@ -19,6 +19,12 @@ describe('${regex(...)}', () => {
     assert.equal(regexApi('1234|^\\d{5}$', quiet), 'false');
   });
 
+  it('reads a fourth field of flags: without a match, "n" gives nothing and "b" gives false', () => {
+    assert.equal(regexApi('anonymous|^\\+?\\d*(\\d{4})$|xxx-xxx-%1|n', quiet), '');
+    assert.equal(regexApi('anonymous|^\\+?\\d*(\\d{4})$|xxx-xxx-%1|b', quiet), 'false');
+    assert.equal(regexApi('+16135550142|^\\+?\\d*(\\d{4})$|xxx-xxx-%1|n', quiet), 'xxx-xxx-0142');
+  });
+
   it('takes another separator with the m: form', () => {
     assert.equal(regexApi('m:~a|b~^a\\|(b)$~got %1', quiet), 'got b');
   });

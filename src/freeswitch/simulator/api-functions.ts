@@ -30,7 +30,10 @@ const API_MODULE: Record<string, string> = {
   luarun: 'mod_lua',
 };
 
-/** ${regex(data|pattern[|substitution])}, or with "m:X" first to use X (one of | ~ /) as the separator. */
+/**
+ * ${regex(data|pattern[|substitution[|flags]])}, or with "m:X" first to use X (one of | ~ /) as the separator
+ * (mod_commands.c, regex_function). Without a match, flag "n" gives "", "b" gives "false", else the subject.
+ */
 export function regexApi(cmd: string, ctx: Pick<ApiContext, 'report'>): string {
   let d = cmd;
   let delim = '|';
@@ -38,14 +41,16 @@ export function regexApi(cmd: string, ctx: Pick<ApiContext, 'report'>): string {
     delim = d[2] as string;
     d = d.slice(3);
   }
-  const argv = separateString(d, delim, 3);
+  const argv = separateString(d, delim, 4);
   if (argv.length < 2) return '-ERR';
-  const [subject, pattern, subst] = argv as [string, string, string | undefined];
+  const [subject, pattern, subst, flags = ''] = argv as [string, string, string | undefined, string | undefined];
   const outcome = regexPerform(subject, pattern);
   if (outcome.problem) ctx.report('regex', outcome.problem);
   const count = outcome.match?.count ?? 0;
   if (subst !== undefined) {
-    if (count > 0 && outcome.match) return performSubstitution(subst.replace(/%/g, '$'), outcome.match);
+    if (count > 0 && outcome.match) return performSubstitution(subst.replace(/%/g, '$'), outcome.match, subject);
+    if (flags.includes('n')) return '';
+    if (flags.includes('b')) return 'false';
     return subject;
   }
   return count > 0 ? 'true' : 'false';

@@ -102,11 +102,17 @@ function runRegex(subject: string, expression: string, node: XmlNode, s: ParseSt
   return outcome.match && outcome.match.count > 0 ? outcome.match : null;
 }
 
+/**
+ * switch_capture_regex + switch_regex_set_var_callback: each capture below the count is pushed onto the
+ * variable; an empty one (or one that did not take part) goes through switch_channel_add_variable_var_check,
+ * which deletes the whole variable for an empty value, so only the captures after it survive.
+ */
 function captureInto(channel: Channel, variable: string, match: RegexMatch): void {
   channel.vars.delete(variable);
   for (let i = 0; i < match.count; i++) {
-    const g = match.groups[i];
-    if (g !== undefined) channel.vars.push(variable, g);
+    const g = match.groups[i] ?? '';
+    if (g === '') channel.vars.delete(variable);
+    else channel.vars.push(variable, g);
   }
 }
 
@@ -126,7 +132,7 @@ function dataOf(node: XmlNode): string {
 }
 
 /** regex="all|any|xor" conditions with <regex field= expression=/> children. */
-function evalRegexRule(xcond: XmlNode, rule: string, s: ParseState): { pass: boolean; proceed: boolean; match: RegexMatch | null; expression: string } {
+function evalRegexRule(xcond: XmlNode, rule: string, s: ParseState): { pass: boolean; proceed: boolean; match: RegexMatch | null; expression: string; subject: string } {
   const all = rule.toLowerCase() === 'all';
   const xor = rule.toLowerCase() === 'xor';
   let pass = 0;
@@ -135,6 +141,7 @@ function evalRegexRule(xcond: XmlNode, rule: string, s: ParseState): { pass: boo
   let proceed = false;
   let saved: RegexMatch | null = null;
   let savedExpression = '';
+  let savedSubject = '';
   s.host.channel.vars.deletePrefix('DP_REGEX_MATCH');
   for (const xregex of childElements(xcond, 'regex')) {
     timeMatch(xregex, s);
@@ -142,8 +149,9 @@ function evalRegexRule(xcond: XmlNode, rule: string, s: ParseState): { pass: boo
     total++;
     const field = xregex.attrs.get('field');
     let match: RegexMatch | null = null;
+    let value = '';
     if (field !== undefined) {
-      const value = fieldValue(field, xregex, s);
+      value = fieldValue(field, xregex, s);
       match = runRegex(value, expression, xregex, s);
       proceed = match !== null;
       s.trace.conditions.push({ field, value, expression, matched: proceed, break: `regex=${rule}` });
@@ -160,10 +168,11 @@ function evalRegexRule(xcond: XmlNode, rule: string, s: ParseState): { pass: boo
       captureInto(s.host.channel, `DP_REGEX_MATCH_${total}`, match);
       saved = match;
       savedExpression = expression;
+      savedSubject = value;
     }
   }
   const ok = xor ? pass === 1 : (all && fail === 0) || (!all && pass > 0);
-  return { pass: ok, proceed: saved ? true : proceed, match: saved, expression: savedExpression };
+  return { pass: ok, proceed: saved ? true : proceed, match: saved, expression: savedExpression, subject: savedSubject };
 }
 
 function parseExten(xexten: XmlNode, s: ParseState, recur: number): boolean {
@@ -185,6 +194,7 @@ function parseExten(xexten: XmlNode, s: ParseState, recur: number): boolean {
     }
     let field: string | null = xcond.attrs.get('field') ?? null;
     let expression: string;
+    let subject = '';
     let match: RegexMatch | null = null;
     const rule = xcond.attrs.get('regex');
     if (rule !== undefined) {
@@ -193,11 +203,13 @@ function parseExten(xexten: XmlNode, s: ParseState, recur: number): boolean {
       proceed = r.proceed;
       match = r.match;
       expression = r.expression;
+      subject = r.subject;
       field = match ? 'regex' : null;
     } else {
       expression = s.host.expand(expressionOf(xcond), whereOf(xcond, s));
       if (field !== null) {
         const value = fieldValue(field, xcond, s);
+        subject = value;
         match = runRegex(value, expression, xcond, s);
         proceed = match !== null;
         if (proceed) antiAction = false;
@@ -218,7 +230,7 @@ function parseExten(xexten: XmlNode, s: ParseState, recur: number): boolean {
       if (substitute && match) captureInto(channel, 'DP_MATCH', match);
       for (const xaction of childElements(xcond, 'action')) {
         const data = dataOf(xaction);
-        queue(xaction, substitute && match ? performSubstitution(data, match) : data, false, s);
+        queue(xaction, substitute && match ? performSubstitution(data, match, subject) : data, false, s);
       }
     }
     if ((!antiAction && mode === 'on-true') || (antiAction && mode === 'on-false') || mode === 'always') break;
