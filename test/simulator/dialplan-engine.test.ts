@@ -70,6 +70,28 @@ describe('dialplan hunt: conditions', () => {
     assert.equal(r.result.variables.DP_MATCH, 'ARRAY::1|:000');
   });
 
+  it('substitutes $1 from the <regex> that ended a regex="any" walk, unless its expression was expanded', async () => {
+    const any = (expression: string): string => ctx(`<extension name="any"><condition regex="any">
+        <regex field="caller_id_name" expression="^nobody$"/>
+        <regex field="destination_number" expression="${expression}"/>
+        <action application="log" data="INFO got $1"/>
+      </condition></extension>`);
+    assert.deepEqual(ran(await simulate(any('^(1)000$'))), ['log INFO got 1']);
+    assert.deepEqual(ran(await simulate(any('^(1)000${empty}$'))), ['log INFO got $1']);
+  });
+
+  it('says it cannot know $1 after a regex="xor" walk whose last grouped <regex> failed (FreeSWITCH overruns a buffer)', async () => {
+    const r = await simulate(ctx(`<extension name="xor"><condition regex="xor">
+        <regex field="destination_number" expression="^(1)000$"/>
+        <regex field="caller_id_name" expression="^(nobody)$"/>
+        <action application="log" data="INFO got $1"/>
+      </condition></extension>`));
+    assert.deepEqual(ran(r), ['log INFO got $1']);
+    assert.ok(r.result.notEmulated.some((n) => n.detail.includes('zero-length buffer')));
+    assert.equal(r.result.variables.DP_REGEX_MATCH_1, 'ARRAY::1000|:1');
+    assert.equal(r.result.variables.DP_MATCH, undefined);
+  });
+
   it('leaves $1 alone when the expression has no group', async () => {
     const r = await simulate(ctx(`<extension name="lit"><condition field="destination_number" expression="^1000$"><action application="log" data="INFO $1"/></condition></extension>`));
     assert.deepEqual(ran(r), ['log INFO $1']);
