@@ -223,6 +223,50 @@ describe('dialplan hunt: inline and transfer', () => {
   });
 });
 
+describe('transfer (switch_ivr_session_transfer)', () => {
+  const landing = (name: string): string =>
+    ctx(`<extension name="land"><condition field="destination_number" expression="^(.*)$"><action application="log" data="INFO landed in ${name} as $1"/><action application="hangup"/></condition></extension>`, name);
+
+  it('applies force_transfer_context only when the transfer names no context', async () => {
+    const start = (data: string): string =>
+      ctx(`<extension name="go"><condition><action application="set" data="force_transfer_context=forced"/><action application="transfer" data="${data}"/></condition></extension>`);
+    const named = await simulate(start('2000 XML other') + landing('other') + landing('forced'));
+    assert.ok(ran(named).includes('log INFO landed in other as 2000'));
+    const bare = await simulate(start('2000') + landing('other') + landing('forced'));
+    assert.ok(ran(bare).includes('log INFO landed in forced as 2000'));
+  });
+
+  it('sends play_and_get_digits\' transfer-on-failure through the same rules', async () => {
+    const r = await simulate(
+      ctx(`<extension name="pin"><condition><action application="set" data="force_transfer_context=forced"/><action application="play_and_get_digits" data="5 5 1 3000 # p.wav bad.wav pin ^\\d{5}$ 3000 goodbye"/></condition></extension>`) + landing('forced'),
+      { dtmf: '1#' },
+    );
+    assert.ok(ran(r).includes('log INFO landed in forced as goodbye'));
+  });
+
+  it('spends max_session_transfers before max_forwards, and hangs up when it is used up', async () => {
+    const r = await simulate(ctx(`<extension name="loop"><condition><action application="transfer" data="1000"/></condition></extension>`), { variables: { max_session_transfers: '3' } });
+    assert.equal(r.result.outcome.cause, 'EXCHANGE_ROUTING_ERROR');
+    assert.equal(r.result.timeline.filter((e) => e.app === 'transfer').length, 3);
+    assert.equal(r.result.variables.max_forwards, '70');
+  });
+
+  it('reads at most four words, does nothing without data, and finds no B-leg for -bleg', async () => {
+    const r = await simulate(
+      ctx(`<extension name="go"><condition field="destination_number" expression="^1000$"><action application="transfer" data=""/><action application="transfer" data="-bleg 3000"/><action application="transfer" data="2000 XML other extra"/></condition></extension>`) + landing('other'),
+    );
+    assert.ok(ran(r).includes('log INFO landed in other as 2000'));
+  });
+
+  it('flushes keys already queued', async () => {
+    const r = await simulate(
+      ctx(`<extension name="go"><condition field="destination_number" expression="^1000$"><action application="play_and_get_digits" data="5 5 1 3000 # p.wav bad.wav pin ^\\d{5}$"/><action application="transfer" data="2000 XML other"/></condition></extension>`) + landing('other'),
+      { dtmf: '12345#' },
+    );
+    assert.ok(!r.result.timeline.some((e) => e.kind === 'end' && e.result.includes('never read')));
+  });
+});
+
 describe('applications', () => {
   it('hangs up with DESTINATION_OUT_OF_ORDER when an application\'s module is not loaded', async () => {
     const modules = `<configuration name="modules.conf"><modules><load module="mod_dptools"/><load module="mod_commands"/></modules></configuration>`;

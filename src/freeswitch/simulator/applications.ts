@@ -8,6 +8,7 @@ import type { DtmfScript } from './dtmf-script.js';
 import type { LoadedConfig } from './load-config.js';
 import type { PagdResult } from './play-and-get-digits.js';
 import { parsePagdArgs, playAndGetDigits } from './play-and-get-digits.js';
+import { sessionTransfer } from './session-transfer.js';
 import { atoi, separateString } from './switch-string.js';
 import type { Where } from './types.js';
 
@@ -87,24 +88,27 @@ function pagdStep(data: string, where: Where, rt: AppRuntime): AppStep {
     const inv = rt.channel.vars.get(`${args.variable}_invalid`);
     if (inv !== null) variables[`${args.variable}_invalid`] = inv;
   }
-  if (r.transfer) rt.channel.transfer = r.transfer;
-  const result = r.value !== null ? `got ${r.value}` : `no valid entry after ${r.attempts.length} ${r.attempts.length === 1 ? 'try' : 'tries'}${r.transfer ? `; transfer to ${r.transfer.extension}` : ''}`;
+  const result = r.value !== null ? `got ${r.value}` : `no valid entry after ${r.attempts.length} ${r.attempts.length === 1 ? 'try' : 'tries'}`;
+  if (r.transferTo) {
+    const [extension, dialplan, context] = r.transferTo;
+    const t = sessionTransfer(extension, dialplan, context, where, rt);
+    return { result: `${result}; ${t.result}`, details: [...details, ...(t.details ?? [])], variables: { ...variables, ...t.variables } };
+  }
   return { result, details, variables };
 }
 
+/** transfer_function (mod_dptools.c): at most four blank-separated words; -bleg/-both name the bridged leg. */
 function transfer(data: string, where: Where, rt: AppRuntime): AppStep {
-  if (data.startsWith('-')) {
-    rt.report(where, 'application transfer', `transfer ${data}: the -bleg/-both forms are not emulated`);
-    return { result: 'not emulated' };
+  if (data === '') return { result: 'no data: the transfer application does nothing' };
+  const argv = separateString(data, ' ', 4);
+  if (argv.length < 1) return { result: 'No extension specified: nothing happens' };
+  const first = (argv[0] ?? '').toLowerCase();
+  if (first === '-bleg' || first === '-both') {
+    // A simulated call is never bridged (bridge ends the simulation), so there is no B-leg to move.
+    if (first === '-bleg') return { result: 'No B-leg present: nothing happens' };
+    return sessionTransfer(argv[1], argv[2], argv[3], where, rt);
   }
-  const [extension = '', dialplan = '', context = ''] = separateString(data, ' ', 3);
-  const request = {
-    extension: extension || 'service',
-    dialplan: rt.channel.getVariable('force_transfer_dialplan') ?? (dialplan || rt.channel.getProfileField('dialplan') || 'XML'),
-    context: rt.channel.getVariable('force_transfer_context') ?? (context || rt.channel.getProfileField('context') || 'default'),
-  };
-  rt.channel.transfer = request;
-  return { result: `transfer to ${request.extension} in context ${request.context} (${request.dialplan})` };
+  return sessionTransfer(argv[0], argv[1], argv[2], where, rt);
 }
 
 function respond(data: string, where: Where, rt: AppRuntime): AppStep {

@@ -1,8 +1,8 @@
 // Runs one call through a loaded configuration the way FreeSWITCH's state machine does: sofia's inbound
 // checks, then ROUTING (hunt the dialplan) and EXECUTE (run what the hunt queued) until the call joins a
 // conference or bridge, hangs up, or finds no route; `transfer` starts ROUTING again with a new destination
-// (max_forwards decreases on each; at 0 the call fails with EXCHANGE_ROUTING_ERROR, as switch_ivr_session_transfer
-// does). When the last application returns with the call still up, FreeSWITCH hangs up NORMAL_CLEARING.
+// (session-transfer.ts). When the last application returns with the call still up, FreeSWITCH hangs up
+// NORMAL_CLEARING.
 
 import { TargetFileError } from '../../errors.js';
 import type { AppRuntime, AppStep } from './applications.js';
@@ -18,7 +18,6 @@ import { checkInbound } from './inbound-check.js';
 import type { LoadedConfig, SofiaProfile } from './load-config.js';
 import { findSofiaProfile } from './load-config.js';
 import { decideOutcome } from './outcome.js';
-import { atoi } from './switch-string.js';
 import type { CallSpec, NotEmulated, SimulationReport, TimelineEntry, TimelineKind, Where } from './types.js';
 
 const MAX_STEPS = 5000;
@@ -163,13 +162,6 @@ export function simulateCall(config: LoadedConfig, call: CallSpec): SimulationRe
     const xfer = channel.transfer as Channel['transfer'];
     if (xfer) {
       channel.transfer = null;
-      const forwards = channel.vars.get('max_forwards');
-      const left = forwards ? atoi(forwards) - 1 : 70;
-      if (left <= 0) {
-        channel.hangup('EXCHANGE_ROUTING_ERROR', 'transfer', { file: null, line: null, context: contextName, extension: null });
-        break;
-      }
-      channel.vars.set('max_forwards', String(left));
       if (xfer.dialplan.toUpperCase() !== 'XML') {
         sim.report({ file: null, line: null, context: contextName, extension: null }, 'dialplan', `transfer to the ${xfer.dialplan} dialplan is not emulated`);
         channel.hangup('NORMAL_CLEARING', 'transfer', { file: null, line: null, context: contextName, extension: null });

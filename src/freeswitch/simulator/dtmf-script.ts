@@ -31,6 +31,13 @@ export class DtmfScript {
     return d ?? null;
   }
 
+  /** Drop the digits already queued (switch_core_session_reset with flush_dtmf); returns them. */
+  flushQueued(): string {
+    const gone = this.queued.join('');
+    this.queued = [];
+    return gone;
+  }
+
   hasQueued(): boolean {
     return this.queued.length > 0;
   }

@@ -84,8 +84,13 @@ describe('play_and_get_digits', () => {
     assert.equal(result.attempts[1]?.bargeIn, true);
   });
 
+  it('tests the entry with switch_regex_match, whose larger ovector lets ten groups match', () => {
+    const ten = '^' + '(\\d)'.repeat(10) + '$';
+    assert.equal(run(`10 10 1 7000 # p.wav bad.wav pin ${ten}`, '0123456789#').result.value, '0123456789');
+  });
+
   it('transfers on failure when told to', () => {
     const { result } = run('5 5 1 7000 # p.wav bad.wav pin ^\\d{5}$ 3000 goodbye XML other', '1#');
-    assert.deepEqual(result.transfer, { extension: 'goodbye', dialplan: 'XML', context: 'other' });
+    assert.deepEqual(result.transferTo, ['goodbye', 'XML', 'other']);
   });
 });

@@ -7,7 +7,7 @@
 // prompt and use up a try. The variable is set by every read that got digits; a regex rejection unsets it
 // again and sets <var>_invalid; so after all tries fail on too-short entries it still holds the last one.
 
-import type { Channel, TransferRequest } from './channel.js';
+import type { Channel } from './channel.js';
 import type { DtmfScript } from './dtmf-script.js';
 import { regexPerform } from './regex-perform.js';
 import { atoi, separateString } from './switch-string.js';
@@ -44,7 +44,8 @@ export interface PagdResult {
   args: PagdArgs;
   attempts: PagdAttempt[];
   value: string | null;
-  transfer: TransferRequest | null;
+  /** transfer-on-failure split into extension, dialplan, context, for switch_ivr_session_transfer. */
+  transferTo: string[] | null;
   problems: string[];
 }
 
@@ -126,9 +127,13 @@ function ivrRead(a: PagdArgs, channel: Channel, dtmf: DtmfScript): { status: Rea
   return { status, attempt: { prompt, bargeIn, digits: buffer, terminator, stop, status: 'valid', invalidPrompt: null } };
 }
 
+// The digits are tested with switch_regex_match (switch_regex.c), not switch_regex_perform: 255 ints of
+// ovector and no Asterisk-style "_" patterns.
+const SWITCH_REGEX_MATCH = { ovectorSize: 255, asterisk: false };
+
 /** Run play_and_get_digits with parsed `args` against the scripted keypresses. */
 export function playAndGetDigits(args: PagdArgs, channel: Channel, dtmf: DtmfScript): PagdResult {
-  const result: PagdResult = { args, attempts: [], value: null, transfer: null, problems: [] };
+  const result: PagdResult = { args, attempts: [], value: null, transferTo: null, problems: [] };
   if (args.regex && args.variable) channel.vars.delete(`${args.variable}_invalid`);
   let tries = args.tries;
   while (channel.up && tries > 0) {
@@ -147,7 +152,7 @@ export function playAndGetDigits(args: PagdArgs, channel: Channel, dtmf: DtmfScr
         result.value = attempt.digits;
         return result;
       }
-      const outcome = regexPerform(attempt.digits, args.regex);
+      const outcome = regexPerform(attempt.digits, args.regex, SWITCH_REGEX_MATCH);
       if (outcome.problem) result.problems.push(outcome.problem);
       if (outcome.match) {
         attempt.status = 'valid';
@@ -164,14 +169,8 @@ export function playAndGetDigits(args: PagdArgs, channel: Channel, dtmf: DtmfScr
     tries--;
   }
   if (args.transferOnFailure) {
-    const [extension, dialplan, context] = separateString(args.transferOnFailure, ' ', 4);
-    if (extension) {
-      result.transfer = {
-        extension,
-        dialplan: dialplan || (channel.getProfileField('dialplan') ?? 'XML'),
-        context: context || (channel.getProfileField('context') ?? 'default'),
-      };
-    }
+    const target = separateString(args.transferOnFailure, ' ', 4);
+    if (target.length > 0) result.transferTo = target.slice(0, 3);
   }
   return result;
 }

@@ -24,12 +24,16 @@ export interface RegexOutcome {
 
 const OVECTOR_SIZE = 30;
 
-/** Run `expression` against `subject` as switch_regex_perform does. */
-export function regexPerform(subject: string, expression: string): RegexOutcome {
+/**
+ * Run `expression` against `subject` as switch_regex_perform does (ovector 30, "_" Asterisk patterns);
+ * switch_regex_match, which play_and_get_digits uses, passes { ovectorSize: 255, asterisk: false }.
+ */
+export function regexPerform(subject: string, expression: string, opts: { ovectorSize?: number; asterisk?: boolean } = {}): RegexOutcome {
+  const ovectorSize = opts.ovectorSize ?? OVECTOR_SIZE;
   let pattern = expression;
   let caseless = false;
   let dotall = false;
-  if (pattern.startsWith('_')) {
+  if (pattern.startsWith('_') && opts.asterisk !== false) {
     return { match: null, problem: `Asterisk-style pattern "${expression}" (leading "_") is not emulated`, failed: true };
   }
   if (pattern.startsWith('/')) {
@@ -53,8 +57,8 @@ export function regexPerform(subject: string, expression: string): RegexOutcome 
       break;
     }
   }
-  if (highest + 1 > OVECTOR_SIZE / 3) {
-    const why = `regular expression "${expression}": capture ${highest} took part, but FreeSWITCH's ovector holds ${OVECTOR_SIZE / 3} (PCRE returns 0: no match)`;
+  if (highest + 1 > Math.floor(ovectorSize / 3)) {
+    const why = `regular expression "${expression}": capture ${highest} took part, but FreeSWITCH's ovector holds ${Math.floor(ovectorSize / 3)} (PCRE returns 0: no match)`;
     return { match: null, problem: problem ? `${problem}; ${why}` : why, failed: false };
   }
   return { match: { count: highest + 1, groups: [...m] }, problem, failed: false };
