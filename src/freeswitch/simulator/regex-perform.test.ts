@@ -15,6 +15,13 @@ describe('switch_regex_perform', () => {
     assert.equal(regexPerform('012345678', '^' + '(\\d)'.repeat(9) + '$').match?.count, 10);
   });
 
+  it('matches bytes, not characters, as PCRE without UTF-8 does', () => {
+    assert.equal(regexPerform('é', '^.$').match, null);
+    assert.equal(regexPerform('é', '^..$').match?.count, 1);
+    assert.equal(regexPerform('é', '^\\p{L}+$').match, null); // bytes 0xc3 (Ã, a letter) and 0xa9 (©, a symbol)
+    assert.deepEqual(regexPerform('José', '^(.*)$').match?.groups, ['José', 'José']);
+  });
+
   it('reads "/re/i" as a caseless expression', () => {
     assert.ok(regexPerform('ABC', '/^abc$/i').match);
     assert.equal(regexPerform('ABC', '/^abc$/').match, null);

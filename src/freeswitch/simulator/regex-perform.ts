@@ -44,11 +44,11 @@ export function regexPerform(subject: string, expression: string, opts: { ovecto
     caseless = opts.includes('i');
     dotall = opts.includes('s');
   }
-  const t = compilePcre(pattern, { caseless, dotall });
+  const t = compilePcre(toBytes(pattern), { caseless, dotall });
   if (!t.regex) return { match: null, problem: `regular expression "${expression}": ${t.error}`, failed: true };
   const problem = t.approximations.length > 0 ? `regular expression "${expression}": ${t.approximations.join('; ')}` : null;
   t.regex.lastIndex = 0;
-  const m = t.regex.exec(subject);
+  const m = t.regex.exec(toBytes(subject));
   if (!m) return { match: null, problem, failed: false };
   let highest = 0;
   for (let i = m.length - 1; i > 0; i--) {
@@ -61,7 +61,16 @@ export function regexPerform(subject: string, expression: string, opts: { ovecto
     const why = `regular expression "${expression}": capture ${highest} took part, but FreeSWITCH's ovector holds ${Math.floor(ovectorSize / 3)} (PCRE returns 0: no match)`;
     return { match: null, problem: problem ? `${problem}; ${why}` : why, failed: false };
   }
-  return { match: { count: highest + 1, groups: [...m] }, problem, failed: false };
+  return { match: { count: highest + 1, groups: [...m].map((g) => (g === undefined ? g : fromBytes(g))) }, problem, failed: false };
+}
+
+/** PCRE runs without PCRE_UTF8: every UTF-8 byte is one character (a Latin-1 string here). */
+function toBytes(s: string): string {
+  return /^[\x00-\x7f]*$/.test(s) ? s : Buffer.from(s, 'utf8').toString('latin1');
+}
+
+function fromBytes(s: string): string {
+  return /^[\x00-\x7f]*$/.test(s) ? s : Buffer.from(s, 'latin1').toString('utf8');
 }
 
 function utf8Length(s: string): number {
