@@ -286,6 +286,18 @@ describe('applications', () => {
     assert.equal(r.result.outcome.cause, 'CALL_REJECTED');
   });
 
+  it('set unsets a variable whose value expands to nothing; set_global does not expand a second time', async () => {
+    const r = await simulate(
+      ctx(`<extension name="x"><condition>
+        <action application="set" data="caller_id_name=\${nothing}"/><action application="set" data="seen=\${caller_id_name}"/>
+        <action application="set_global" data="g=\\\${destination_number}"/>
+      </condition></extension>`),
+    );
+    assert.equal(r.result.variables.caller_id_name, undefined);
+    assert.equal(r.result.variables.seen, 'Alice');
+    assert.ok(r.result.timeline.some((e) => e.app === 'set_global' && e.result === 'global g=${destination_number}'));
+  });
+
   it('set expands its value a second time; set_profile_var changes what bare fields read', async () => {
     const r = await simulate(
       ctx(`<extension name="x">

@@ -159,13 +159,20 @@ export function runApplication(app: string, data: string, where: Where, rt: AppR
     case 'info':
     case 'eval':
       return { result: 'no effect on the call' };
-    case 'set':
-    case 'set_global': {
+    case 'set': {
+      // base_set: split at '=' (else ','), expand the value once more; an empty result unsets the variable.
       const [variable, raw] = splitAssignment(data);
-      const value = raw === null ? null : rt.expand(raw, where);
-      if (name === 'set') ch.vars.set(variable, value);
-      else ch.globals.set(variable, value);
+      const value = (raw === null ? null : rt.expand(raw, where)) || null;
+      ch.vars.set(variable, value);
       return { result: value === null ? `unset ${variable}` : `${variable}=${value}`, variables: { [variable]: value } };
+    }
+    case 'set_global': {
+      // set_global_function: split at '=' only, no second expansion; an empty value unsets the global.
+      const at = data.indexOf('=');
+      const variable = at < 0 ? data : data.slice(0, at);
+      const value = at < 0 ? null : data.slice(at + 1) || null;
+      ch.globals.set(variable, value);
+      return { result: value === null ? `unset global ${variable}` : `global ${variable}=${value}`, variables: { [variable]: value } };
     }
     case 'export': {
       const [target, value] = splitAssignment(data);
