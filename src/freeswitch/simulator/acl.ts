@@ -154,8 +154,11 @@ function evalInline(entry: string, ip: number, ipText: string): AclVerdict {
     const c = parseCidr(part);
     if (c.kind === 'v6') return { ok: true, decided: false, reason: `${part} is IPv6` };
     if (c.kind === 'v4') current = { net: c.net, mask: c.mask };
-    // A part that does not parse leaves net/mask as they were; before any valid part they are uninitialised stack memory.
-    if (current === null) return { ok: true, decided: false, reason: `${c.kind === 'error' ? c.why : part}: FreeSWITCH tests uninitialised memory for it` };
+    // A part that does not parse leaves net/mask as they were; before any valid part they are uninitialised stack
+    // memory, which on the 1.10.12 build tested was zero: mask 0 and net 0 admit every address.
+    if (current === null) {
+      return { ok: true, decided: false, reason: `${c.kind === 'error' ? c.why : part}: FreeSWITCH tests uninitialised memory instead, which admitted every address on the 1.10.12 build tested` };
+    }
     if (testSubnet(ip, current.net, current.mask)) {
       return { ok: true, decided: true, reason: `${ipText} is in ${c.kind === 'v4' ? part : `${part} (which FreeSWITCH cannot parse, so it re-tests the entry before it)`}` };
     }
