@@ -2,7 +2,8 @@
 // (switch_play_and_get_digits / switch_ivr_read / switch_ivr_collect_digits_count):
 // <min> <max> <tries> <timeout_ms> <terminators> <prompt> <invalid_prompt> <var> <regex> [<digit_timeout_ms>]
 // [<transfer_on_failure>]. Each try pre-answers, plays the prompt (a digit already queued cuts it short and
-// becomes the entry's first digit), then collects until `max` digits, a terminator (not kept), or a timeout
+// becomes the entry's first digit, or ends the entry at once when it is a terminator; the invalid-entry prompt
+// leaves queued digits alone), then collects until `max` digits, a terminator (not kept), or a timeout
 // (here: the script has no more digits). Too few digits, or digits the regex rejects, play the invalid-entry
 // prompt and use up a try. The variable is set by every read that got digits; a regex rejection unsets it
 // again and sets <var>_invalid; so after all tries fail on too-short entries it still holds the last one.
@@ -91,7 +92,14 @@ function ivrRead(a: PagdArgs, channel: Channel, dtmf: DtmfScript): { status: Rea
   let status: ReadStatus = 'success';
   let terminator: string | null = null;
   let stop: PagdAttempt['stop'] = 'max';
-  if ((a.min && buffer.length < a.min) || buffer.length < a.max) {
+  // switch_ivr_collect_digits_count first looks for a terminator among the digits already in the buffer (the
+  // one that cut the prompt short): it ends the entry there.
+  const early = a.terminators === '' ? -1 : [...buffer].findIndex((ch) => a.terminators.includes(ch));
+  if (((a.min && buffer.length < a.min) || buffer.length < a.max) && early >= 0) {
+    terminator = buffer[early] ?? null;
+    buffer = buffer.slice(0, early);
+    stop = 'terminator';
+  } else if ((a.min && buffer.length < a.min) || buffer.length < a.max) {
     for (;;) {
       if (buffer.length >= a.max) break;
       const d = dtmf.take();
