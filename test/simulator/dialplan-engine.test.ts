@@ -286,6 +286,17 @@ describe('applications', () => {
     assert.equal(r.result.outcome.cause, 'CALL_REJECTED');
   });
 
+  it('lets playback_terminators=any stop a playback at the first queued key', async () => {
+    const r = await simulate(
+      ctx(`<extension name="x"><condition>
+        <action application="play_and_get_digits" data="1 1 1 3000 # p.wav bad.wav k \\d"/>
+        <action application="set" data="playback_terminators=any"/><action application="playback" data="a.wav"/>
+      </condition></extension>`),
+      { dtmf: '12' },
+    );
+    assert.equal(r.result.variables.playback_terminator_used, '2');
+  });
+
   it('set unsets a variable whose value expands to nothing; set_global does not expand a second time', async () => {
     const r = await simulate(
       ctx(`<extension name="x"><condition>

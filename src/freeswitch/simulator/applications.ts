@@ -52,7 +52,9 @@ function playback(data: string, rt: AppRuntime): AppStep {
   }
   if (!rt.channel.answered) rt.channel.earlyMedia = true;
   // Digits already queued reach playback's DTMF callback: each is consumed, a terminator stops playback.
-  const terminators = rt.channel.getVariable('playback_terminators') ?? '*';
+  // on_dtmf (mod_dptools.c): "*" unless playback_terminators says otherwise; "any" is every key, "none" none.
+  const set = rt.channel.getVariable('playback_terminators') ?? '*';
+  const terminators = set.toLowerCase() === 'any' ? '1234567890*#' : set;
   const eaten: string[] = [];
   let stoppedBy: string | null = null;
   while (rt.dtmf.hasQueued()) {
