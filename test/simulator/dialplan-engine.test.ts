@@ -286,6 +286,15 @@ describe('applications', () => {
     assert.equal(r.result.outcome.cause, 'CALL_REJECTED');
   });
 
+  it('passes application data unexpanded while app_disable_expand_variables is true', async () => {
+    const r = await simulate(
+      ctx(`<extension name="x"><condition>
+        <action application="set" data="app_disable_expand_variables=true"/><action application="log" data="INFO \${destination_number}"/>
+      </condition></extension>`),
+    );
+    assert.ok(ran(r).includes('log INFO ${destination_number}'));
+  });
+
   it('lets playback_terminators=any stop a playback at the first queued key', async () => {
     const r = await simulate(
       ctx(`<extension name="x"><condition>

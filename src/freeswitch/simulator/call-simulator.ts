@@ -18,6 +18,7 @@ import { checkInbound } from './inbound-check.js';
 import type { LoadedConfig, SofiaProfile } from './load-config.js';
 import { findSofiaProfile } from './load-config.js';
 import { decideOutcome } from './outcome.js';
+import { switchTrue } from './switch-string.js';
 import type { CallSpec, NotEmulated, SimulationReport, TimelineEntry, TimelineKind, Where } from './types.js';
 
 const MAX_STEPS = 5000;
@@ -112,7 +113,10 @@ class Simulation {
   }
 
   run(app: string, rawData: string, where: Where, inline: boolean): AppStep {
-    const data = this.rt.expand(rawData, where);
+    // switch_core_session_exec: data is expanded unless app_disable_expand_variables is true; "%[..]" scope variables follow.
+    const expand = !switchTrue(this.channel.getVariable('app_disable_expand_variables'));
+    const data = expand ? this.rt.expand(rawData, where) : rawData;
+    if (expand && /^%.?\[/.test(data)) this.report(where, 'scoped variables', `${app} data starting "%[" sets variables for this application only; not emulated (the data is passed on as it is)`);
     const step = runApplication(app, data, where, this.rt, inline);
     this.add(inline ? 'inline' : 'app', where, { app, data, ...step });
     return step;
