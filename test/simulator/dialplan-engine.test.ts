@@ -64,6 +64,12 @@ describe('dialplan hunt: conditions', () => {
     assert.equal(r.result.variables.DP_MATCH, 'ARRAY::1000|:1|:000');
   });
 
+  it('never expands a caller name holding "${...}": sofia stores it with "%{" and leaves sip_from_display unset', async () => {
+    const r = await simulate(ctx(`<extension name="n"><condition><action application="log" data="INFO \${caller_id_name}"/></condition></extension>`), { callerName: '${system(id)}' });
+    assert.deepEqual(ran(r), ['log INFO %{system(id)}']);
+    assert.equal(r.result.variables.sip_from_display, undefined);
+  });
+
   it('keeps in DP_MATCH only the captures after an empty one (an empty value deletes the variable)', async () => {
     const r = await simulate(ctx(`<extension name="cap"><condition field="destination_number" expression="^(9*)(1)(000)$"><action application="log" data="INFO [$1]"/></condition></extension>`));
     assert.deepEqual(ran(r), ['log INFO []']);

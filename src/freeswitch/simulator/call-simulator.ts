@@ -18,6 +18,7 @@ import { checkInbound } from './inbound-check.js';
 import type { LoadedConfig, SofiaProfile } from './load-config.js';
 import { findSofiaProfile } from './load-config.js';
 import { decideOutcome } from './outcome.js';
+import { callerIdName, profileClean, varChecked } from './sofia-caller-fields.js';
 import { switchTrue } from './switch-string.js';
 import type { CallSpec, NotEmulated, SimulationReport, TimelineEntry, TimelineKind, Where } from './types.js';
 
@@ -27,38 +28,43 @@ const SIM_UUID = '5151a7ed-0000-4000-8000-000000000001';
 function initialChannel(config: LoadedConfig, profile: SofiaProfile, call: CallSpec, context: string): Channel {
   const user = call.from.replace(/^sip:/, '');
   const channelName = `sofia/${profile.name}/${user}@${call.fromIp}`;
-  const channel = new Channel(config.globals.clone(), {
+  const fields: Record<string, string> = {
     context,
     dialplan: profile.dialplan,
     destination_number: call.to,
-    caller_id_name: call.callerName,
-    caller_id_number: call.from,
-    ani: call.from,
+    caller_id_name: callerIdName(call.callerName, user),
+    caller_id_number: user,
+    ani: user,
     network_addr: call.fromIp,
+    username: user,
+  };
+  const channel = new Channel(config.globals.clone(), {
+    ...Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, profileClean(v)])),
     source: 'mod_sofia',
     uuid: SIM_UUID,
     chan_name: channelName,
-    username: user,
     rdnis: '',
   });
   const vars: Record<string, string> = {
-    direction: 'inbound',
-    uuid: SIM_UUID,
-    channel_name: channelName,
-    sip_profile_name: profile.name,
-    sofia_profile_name: profile.name,
-    sip_network_ip: call.fromIp,
-    sip_network_port: '5060',
-    sip_received_ip: call.fromIp,
-    sip_received_port: '5060',
-    sip_via_protocol: 'udp',
-    sip_from_user: user,
-    sip_from_host: call.fromIp,
-    sip_from_display: call.callerName,
-    sip_to_user: call.to,
-    sip_req_user: call.to,
-    sip_user_agent: 'Twilio Gateway',
-    max_forwards: '70',
+    ...varChecked({
+      direction: 'inbound',
+      uuid: SIM_UUID,
+      channel_name: channelName,
+      sip_profile_name: profile.name,
+      sofia_profile_name: profile.name,
+      sip_network_ip: call.fromIp,
+      sip_network_port: '5060',
+      sip_received_ip: call.fromIp,
+      sip_received_port: '5060',
+      sip_via_protocol: 'udp',
+      sip_from_user: user,
+      sip_from_host: call.fromIp,
+      sip_from_display: call.callerName,
+      sip_to_user: call.to,
+      sip_req_user: call.to,
+      sip_user_agent: 'Twilio Gateway',
+      max_forwards: '70',
+    }),
     ...call.variables,
   };
   for (const [k, v] of Object.entries(vars)) channel.vars.set(k, v);

@@ -16,6 +16,8 @@ export interface ExpandEnv {
   apiExpansion: boolean;
 }
 
+import { varCheck } from './switch-string.js';
+
 const MAX_DEPTH = 100;
 
 /**
@@ -24,7 +26,7 @@ const MAX_DEPTH = 100;
  * switch_string_has_escaped_data (a backslash before one of: backslash n s t '). So "\$1" alone stays as written.
  */
 export function needsExpansion(s: string): boolean {
-  return /\$\\*\{/.test(s) || /\\[\\nst']/.test(s);
+  return varCheck(s) || /\\[\\nst']/.test(s);
 }
 
 function atoiPrefix(s: string): number {
