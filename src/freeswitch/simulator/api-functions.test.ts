@@ -43,6 +43,13 @@ describe('${cond(...)}', () => {
     assert.equal(condApi('abc != abd ? yes : no'), 'yes');
   });
 
+  it('reads each side as one blank-free word or a quoted string, as cond_function does', () => {
+    assert.equal(condApi('John Smith == anonymous ? hidden : shown'), '-ERR');
+    assert.equal(condApi("'John Smith' == anonymous ? hidden : shown"), 'shown');
+    assert.equal(condApi("'10' == 10.0 ? same : different"), 'different');
+    assert.equal(condApi('1==1 ? yes : no'), '-ERR');
+  });
+
   it('returns nothing for a false test without an else part, and -ERR without "?"', () => {
     assert.equal(condApi('1 == 2 ? yes'), '');
     assert.equal(condApi('1 == 1'), '-ERR');
