@@ -59,6 +59,11 @@ describe('play_and_get_digits', () => {
     assert.equal(result.attempts[0]?.stop, 'timeout');
   });
 
+  it('times out an entry that stops short of max digits instead of running on into the next entry', () => {
+    const { statuses } = run(PIN, '1234,12345#');
+    assert.deepEqual(statuses, ['1234:too-short', '12345:valid']);
+  });
+
   it('gives up after the last try, and keeps a too-short entry in the variable as FreeSWITCH does', () => {
     const { result, channel, statuses } = run(PIN, '1#22#333#4444#');
     assert.deepEqual(statuses, ['1:too-short', '22:too-short', '333:too-short']);

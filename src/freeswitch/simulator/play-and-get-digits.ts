@@ -102,7 +102,9 @@ function ivrRead(a: PagdArgs, channel: Channel, dtmf: DtmfScript): { status: Rea
   } else if ((a.min && buffer.length < a.min) || buffer.length < a.max) {
     for (;;) {
       if (buffer.length >= a.max) break;
-      const d = dtmf.take();
+      // The caller types a new entry only when a read starts with nothing queued; an entry that runs out
+      // mid-read is a pause, so the read times out (digit_timeout) rather than taking the next entry.
+      const d = buffer === '' && !bargeIn ? dtmf.take() : dtmf.takeQueued();
       if (d === null) {
         status = 'timeout';
         stop = 'timeout';
