@@ -211,6 +211,12 @@ describe('dialplan hunt: inline and transfer', () => {
     assert.equal(r.result.outcome.kind, 'not-answered');
   });
 
+  it('runs inline every application mod_dptools flags SAF_ROUTING_EXEC, multiunset among them', async () => {
+    const r = await simulate(ctx(`<extension name="x"><condition><action application="multiunset" data="a b" inline="true"/><action application="hangup"/></condition></extension>`));
+    const step = r.result.timeline.find((e) => e.app === 'multiunset');
+    assert.doesNotMatch(step?.result ?? '', /refuses to execute/);
+  });
+
   it('transfer re-enters the hunt with the new destination, in the named context or the current one', async () => {
     const r = await simulate(
       ctx(`<extension name="start"><condition field="destination_number" expression="^1000$"><action application="transfer" data="2000 XML other"/><action application="log" data="INFO never"/></condition></extension>`) +

@@ -13,6 +13,7 @@ const DPTOOLS = [
   'hold', 'unhold', 'intercept', 'eavesdrop', 'three_way', 'tone_detect', 'fax_detect', 'wait_for_silence',
   'session_loglevel', 'send_display', 'remove_bugs', 'break', 'delay_echo', 'strftime', 'bind_meta_app', 'unbind_meta_app',
   'limit', 'limit_hash', 'limit_execute', 'att_xfer', 'soft_hold', 'mkdir', 'sound_test', 'detect_speech', 'ivr',
+  'bridge_export', 'novideo', 'cng_plc', 'set_media_stats', 'stop', 'set_zombie_exec',
 ];
 
 const OTHER: Record<string, string> = {
@@ -40,8 +41,9 @@ const OTHER: Record<string, string> = {
 
 /** Applications that may run with inline="true" (SAF_ROUTING_EXEC). */
 export const ROUTING_EXEC = new Set([
-  'set', 'export', 'unset', 'multiset', 'push', 'unshift', 'set_global', 'set_profile_var', 'set_user', 'log', 'info',
-  'event', 'eval', 'presence', 'check_acl', 'verbose_events', 'early_hangup',
+  'set', 'export', 'bridge_export', 'unset', 'multiset', 'multiunset', 'push', 'unshift', 'set_global', 'set_profile_var',
+  'set_user', 'log', 'info', 'event', 'eval', 'presence', 'check_acl', 'verbose_events', 'early_hangup', 'novideo',
+  'cng_plc', 'set_media_stats', 'stop', 'set_zombie_exec',
 ]);
 
 /** The module that provides `app`, or null when the simulator does not know it. */
