@@ -298,6 +298,17 @@ describe('applications', () => {
     assert.equal(r.result.outcome.cause, 'CALL_REJECTED');
   });
 
+  it('exports as FreeSWITCH does: split at "=" only, nolocal: kept in the name, no export_vars entry without a value', async () => {
+    const r = await simulate(
+      ctx(`<extension name="x"><condition>
+        <action application="export" data="a=1,2"/><action application="export" data="nolocal:b=3"/><action application="export" data="c"/>
+      </condition></extension>`),
+    );
+    assert.equal(r.result.variables.a, '1,2');
+    assert.equal(r.result.variables.b, undefined);
+    assert.equal(r.result.variables.export_vars, 'a,nolocal:b');
+  });
+
   it('passes application data unexpanded while app_disable_expand_variables is true', async () => {
     const r = await simulate(
       ctx(`<extension name="x"><condition>

@@ -177,13 +177,19 @@ export function runApplication(app: string, data: string, where: Where, rt: AppR
       return { result: value === null ? `unset global ${variable}` : `global ${variable}=${value}`, variables: { [variable]: value } };
     }
     case 'export': {
-      const [target, value] = splitAssignment(data);
-      const local = !target.startsWith('nolocal:');
-      const variable = local ? target : target.slice('nolocal:'.length);
-      if (local) ch.vars.set(variable, value);
-      const list = ch.vars.get('export_vars');
-      ch.vars.set('export_vars', list ? `${list},${variable}` : variable);
-      return { result: `exported ${variable} to bridged legs${local ? '' : ' only'}`, variables: local ? { [variable]: value } : {} };
+      // export_function + switch_channel_export_variable_var_check: split at '=' only; the variable is set under
+      // the name as written (so "nolocal:x" never reads back as x) and joins export_vars only with a value.
+      if (data === '') return { result: 'No variable name specified' };
+      const at = data.indexOf('=');
+      const target = at < 0 ? data : data.slice(0, at);
+      const value = at < 0 ? null : data.slice(at + 1) || null;
+      ch.vars.set(target, value);
+      if (value !== null) {
+        const list = ch.vars.get('export_vars');
+        ch.vars.set('export_vars', list ? `${list},${target}` : target);
+      }
+      const local = !/^(nolocal:|_nolocal_)/i.test(target);
+      return { result: `exported ${target} to bridged legs${local ? '' : ' only'}`, variables: { [target]: value } };
     }
     case 'unset':
       ch.vars.delete(data);
