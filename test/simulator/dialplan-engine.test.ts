@@ -309,6 +309,11 @@ describe('applications', () => {
     assert.equal(r.result.variables.export_vars, 'a,nolocal:b');
   });
 
+  it('splits set_profile_var at "=" only', async () => {
+    const r = await simulate(ctx(`<extension name="x"><condition><action application="set_profile_var" data="caller_id_name,Bob"/><action application="log" data="INFO \${caller_id_name}"/></condition></extension>`));
+    assert.ok(ran(r).includes('log INFO Alice'));
+  });
+
   it('passes application data unexpanded while app_disable_expand_variables is true', async () => {
     const r = await simulate(
       ctx(`<extension name="x"><condition>

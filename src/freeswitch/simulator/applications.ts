@@ -195,7 +195,10 @@ export function runApplication(app: string, data: string, where: Where, rt: AppR
       ch.vars.delete(data);
       return { result: `unset ${data}`, variables: { [data]: null } };
     case 'set_profile_var': {
-      const [field, value] = splitAssignment(data);
+      // set_profile_var_function splits at '=' only (base_set's ',' does not apply here).
+      const at = data.indexOf('=');
+      const field = at < 0 ? data : data.slice(0, at);
+      const value = at < 0 ? null : data.slice(at + 1);
       ch.setProfileField(field, value ?? '');
       return { result: `caller profile ${field}=${value ?? ''}`, variables: { [`profile.${field}`]: value ?? '' } };
     }
