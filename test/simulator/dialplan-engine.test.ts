@@ -309,6 +309,18 @@ describe('applications', () => {
     assert.equal(r.result.variables.export_vars, 'a,nolocal:b');
   });
 
+  it('lets sleep eat queued keys only with sleep_eat_digits', async () => {
+    const body = (eat: string): string =>
+      ctx(`<extension name="x"><condition>
+        <action application="play_and_get_digits" data="1 1 1 3000 # p.wav bad.wav k \\d"/>
+        <action application="set" data="sleep_eat_digits=${eat}"/><action application="sleep" data="100"/>
+      </condition></extension>`);
+    const eaten = await simulate(body('true'), { dtmf: '12' });
+    assert.ok(!eaten.result.timeline.some((e) => e.kind === 'end' && e.result.includes('never read')));
+    const kept = await simulate(body('false'), { dtmf: '12' });
+    assert.ok(kept.result.timeline.some((e) => e.kind === 'end' && e.result.includes('keys never read: 2')));
+  });
+
   it('splits set_profile_var at "=" only', async () => {
     const r = await simulate(ctx(`<extension name="x"><condition><action application="set_profile_var" data="caller_id_name,Bob"/><action application="log" data="INFO \${caller_id_name}"/></condition></extension>`));
     assert.ok(ran(r).includes('log INFO Alice'));

@@ -9,7 +9,7 @@ import type { LoadedConfig } from './load-config.js';
 import type { PagdResult } from './play-and-get-digits.js';
 import { parsePagdArgs, playAndGetDigits } from './play-and-get-digits.js';
 import { sessionTransfer } from './session-transfer.js';
-import { atoi, separateString } from './switch-string.js';
+import { atoi, separateString, switchTrue } from './switch-string.js';
 import type { Where } from './types.js';
 
 export interface AppRuntime {
@@ -51,8 +51,16 @@ function playback(data: string, rt: AppRuntime): AppStep {
     return { result: `cannot play ${data}: ${module} is not loaded` };
   }
   if (!rt.channel.answered) rt.channel.earlyMedia = true;
-  // Digits already queued reach playback's DTMF callback: each is consumed, a terminator stops playback.
-  // on_dtmf (mod_dptools.c): "*" unless playback_terminators says otherwise; "any" is every key, "none" none.
+  const details = eatDigits(rt, 'playback');
+  return { result: `played ${soundPath(data, rt)}`, ...(details ? { details } : {}) };
+}
+
+/**
+ * Digits already queued reach on_dtmf (mod_dptools.c), the DTMF callback of playback (and of sleep with
+ * sleep_eat_digits): each is consumed, a terminator ("*" unless playback_terminators says otherwise; "any" is
+ * every key, "none" none) stops there and is kept in playback_terminator_used.
+ */
+function eatDigits(rt: AppRuntime, by: string): string[] | undefined {
   const set = rt.channel.getVariable('playback_terminators') ?? '*';
   const terminators = set.toLowerCase() === 'any' ? '1234567890*#' : set;
   const eaten: string[] = [];
@@ -66,8 +74,7 @@ function playback(data: string, rt: AppRuntime): AppStep {
       break;
     }
   }
-  const details = eaten.length > 0 ? [`queued keypresses ${eaten.join('')} ${stoppedBy ? `(stopped by ${stoppedBy})` : 'consumed by the playback'}`] : undefined;
-  return { result: `played ${soundPath(data, rt)}`, ...(details ? { details } : {}) };
+  return eaten.length > 0 ? [`queued keypresses ${eaten.join('')} ${stoppedBy ? `(stopped by ${stoppedBy})` : `consumed by the ${by}`}`] : undefined;
 }
 
 function pagdStep(data: string, where: Where, rt: AppRuntime): AppStep {
@@ -154,8 +161,11 @@ export function runApplication(app: string, data: string, where: Where, rt: AppR
       return { result: 'early media (183)' };
     case 'ring_ready':
       return { result: 'ringing (180)' };
-    case 'sleep':
-      return { result: `paused ${atoi(data)} ms (not timed)` };
+    case 'sleep': {
+      // sleep_function listens to DTMF only when sleep_eat_digits is true.
+      const details = switchTrue(ch.getVariable('sleep_eat_digits')) ? eatDigits(rt, 'sleep') : undefined;
+      return { result: `paused ${atoi(data)} ms (not timed)`, ...(details ? { details } : {}) };
+    }
     case 'start_dtmf':
       return { result: 'in-band DTMF detection on' };
     case 'info':
