@@ -46,6 +46,7 @@ describe('PCRE patterns translated to JavaScript', () => {
     assert.equal(matches('^\\p{Latin}$', 'a'), true);
     assert.match(translatePcre('\\p{Nope}').error ?? '', /PCRE refuses/);
     assert.match(translatePcre('\\x{263a}').error ?? '', /PCRE refuses/);
+    assert.equal(translatePcre('(?i)\\p{Lu}').approximations.length, 1);
   });
 
   it('quotes \\Q..\\E literally', () => {

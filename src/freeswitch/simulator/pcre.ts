@@ -165,6 +165,8 @@ export function translatePcre(pattern: string, opts: { caseless?: boolean; dotal
           const name = prop ? (prop[2] ?? prop[3] ?? '') : '';
           const bytes = prop ? propertyBytes(name) : null;
           if (!prop || !bytes) throw new PcreRefuses(`unknown property name after \\${next}: "${rest.slice(0, 12)}"`);
+          // PCRE 8.x: caseless matching does not affect \p; JavaScript's /i folds the class we write.
+          if (caseless) approximations.push(`\\${next}{${name}} under caseless matching (PCRE ignores /i there, JavaScript does not)`);
           const negate = (next === 'P') !== (prop[1] === '^');
           const body = classBody(negate ? bytes.map((b) => !b) : bytes);
           out += inClass ? body : `[${body}]`;
