@@ -64,6 +64,40 @@ describe('dialplan hunt: conditions', () => {
     assert.equal(r.result.variables.DP_MATCH, 'ARRAY::1000|:1|:000');
   });
 
+  it('never expands a caller name holding "${...}": sofia stores it with "%{" and leaves sip_from_display unset', async () => {
+    const r = await simulate(ctx(`<extension name="n"><condition><action application="log" data="INFO \${caller_id_name}"/></condition></extension>`), { callerName: '${system(id)}' });
+    assert.deepEqual(ran(r), ['log INFO %{system(id)}']);
+    assert.equal(r.result.variables.sip_from_display, undefined);
+  });
+
+  it('keeps in DP_MATCH only the captures after an empty one (an empty value deletes the variable)', async () => {
+    const r = await simulate(ctx(`<extension name="cap"><condition field="destination_number" expression="^(9*)(1)(000)$"><action application="log" data="INFO [$1]"/></condition></extension>`));
+    assert.deepEqual(ran(r), ['log INFO []']);
+    assert.equal(r.result.variables.DP_MATCH, 'ARRAY::1|:000');
+  });
+
+  it('substitutes $1 from the <regex> that ended a regex="any" walk, unless its expression was expanded', async () => {
+    const any = (expression: string): string => ctx(`<extension name="any"><condition regex="any">
+        <regex field="caller_id_name" expression="^nobody$"/>
+        <regex field="destination_number" expression="${expression}"/>
+        <action application="log" data="INFO got $1"/>
+      </condition></extension>`);
+    assert.deepEqual(ran(await simulate(any('^(1)000$'))), ['log INFO got 1']);
+    assert.deepEqual(ran(await simulate(any('^(1)000${empty}$'))), ['log INFO got $1']);
+  });
+
+  it('says it cannot know $1 after a regex="xor" walk whose last grouped <regex> failed (FreeSWITCH overruns a buffer)', async () => {
+    const r = await simulate(ctx(`<extension name="xor"><condition regex="xor">
+        <regex field="destination_number" expression="^(1)000$"/>
+        <regex field="caller_id_name" expression="^(nobody)$"/>
+        <action application="log" data="INFO got $1"/>
+      </condition></extension>`));
+    assert.deepEqual(ran(r), ['log INFO got $1']);
+    assert.ok(r.result.notEmulated.some((n) => n.detail.includes('zero-length buffer')));
+    assert.equal(r.result.variables.DP_REGEX_MATCH_1, 'ARRAY::1000|:1');
+    assert.equal(r.result.variables.DP_MATCH, undefined);
+  });
+
   it('leaves $1 alone when the expression has no group', async () => {
     const r = await simulate(ctx(`<extension name="lit"><condition field="destination_number" expression="^1000$"><action application="log" data="INFO $1"/></condition></extension>`));
     assert.deepEqual(ran(r), ['log INFO $1']);
@@ -177,6 +211,12 @@ describe('dialplan hunt: inline and transfer', () => {
     assert.equal(r.result.outcome.kind, 'not-answered');
   });
 
+  it('runs inline every application mod_dptools flags SAF_ROUTING_EXEC, multiunset among them', async () => {
+    const r = await simulate(ctx(`<extension name="x"><condition><action application="multiunset" data="a b" inline="true"/><action application="hangup"/></condition></extension>`));
+    const step = r.result.timeline.find((e) => e.app === 'multiunset');
+    assert.doesNotMatch(step?.result ?? '', /refuses to execute/);
+  });
+
   it('transfer re-enters the hunt with the new destination, in the named context or the current one', async () => {
     const r = await simulate(
       ctx(`<extension name="start"><condition field="destination_number" expression="^1000$"><action application="transfer" data="2000 XML other"/><action application="log" data="INFO never"/></condition></extension>`) +
@@ -192,6 +232,50 @@ describe('dialplan hunt: inline and transfer', () => {
     assert.equal(r.result.outcome.kind, 'hangup');
     assert.equal(r.result.outcome.cause, 'EXCHANGE_ROUTING_ERROR');
     assert.equal(r.result.timeline.filter((e) => e.app === 'transfer').length, 70);
+  });
+});
+
+describe('transfer (switch_ivr_session_transfer)', () => {
+  const landing = (name: string): string =>
+    ctx(`<extension name="land"><condition field="destination_number" expression="^(.*)$"><action application="log" data="INFO landed in ${name} as $1"/><action application="hangup"/></condition></extension>`, name);
+
+  it('applies force_transfer_context only when the transfer names no context', async () => {
+    const start = (data: string): string =>
+      ctx(`<extension name="go"><condition><action application="set" data="force_transfer_context=forced"/><action application="transfer" data="${data}"/></condition></extension>`);
+    const named = await simulate(start('2000 XML other') + landing('other') + landing('forced'));
+    assert.ok(ran(named).includes('log INFO landed in other as 2000'));
+    const bare = await simulate(start('2000') + landing('other') + landing('forced'));
+    assert.ok(ran(bare).includes('log INFO landed in forced as 2000'));
+  });
+
+  it('sends play_and_get_digits\' transfer-on-failure through the same rules', async () => {
+    const r = await simulate(
+      ctx(`<extension name="pin"><condition><action application="set" data="force_transfer_context=forced"/><action application="play_and_get_digits" data="5 5 1 3000 # p.wav bad.wav pin ^\\d{5}$ 3000 goodbye"/></condition></extension>`) + landing('forced'),
+      { dtmf: '1#' },
+    );
+    assert.ok(ran(r).includes('log INFO landed in forced as goodbye'));
+  });
+
+  it('spends max_session_transfers before max_forwards, and hangs up when it is used up', async () => {
+    const r = await simulate(ctx(`<extension name="loop"><condition><action application="transfer" data="1000"/></condition></extension>`), { variables: { max_session_transfers: '3' } });
+    assert.equal(r.result.outcome.cause, 'EXCHANGE_ROUTING_ERROR');
+    assert.equal(r.result.timeline.filter((e) => e.app === 'transfer').length, 3);
+    assert.equal(r.result.variables.max_forwards, '70');
+  });
+
+  it('reads at most four words, does nothing without data, and finds no B-leg for -bleg', async () => {
+    const r = await simulate(
+      ctx(`<extension name="go"><condition field="destination_number" expression="^1000$"><action application="transfer" data=""/><action application="transfer" data="-bleg 3000"/><action application="transfer" data="2000 XML other extra"/></condition></extension>`) + landing('other'),
+    );
+    assert.ok(ran(r).includes('log INFO landed in other as 2000'));
+  });
+
+  it('flushes keys already queued', async () => {
+    const r = await simulate(
+      ctx(`<extension name="go"><condition field="destination_number" expression="^1000$"><action application="play_and_get_digits" data="5 5 1 3000 # p.wav bad.wav pin ^\\d{5}$"/><action application="transfer" data="2000 XML other"/></condition></extension>`) + landing('other'),
+      { dtmf: '12345#' },
+    );
+    assert.ok(!r.result.timeline.some((e) => e.kind === 'end' && e.result.includes('never read')));
   });
 });
 
@@ -212,6 +296,66 @@ describe('applications', () => {
     assert.equal(n?.extension, 'x');
     assert.match(n?.file ?? '', /freeswitch\.xml$/);
     assert.equal(r.result.outcome.cause, 'CALL_REJECTED');
+  });
+
+  it('exports as FreeSWITCH does: split at "=" only, nolocal: kept in the name, no export_vars entry without a value', async () => {
+    const r = await simulate(
+      ctx(`<extension name="x"><condition>
+        <action application="export" data="a=1,2"/><action application="export" data="nolocal:b=3"/><action application="export" data="c"/>
+      </condition></extension>`),
+    );
+    assert.equal(r.result.variables.a, '1,2');
+    assert.equal(r.result.variables.b, undefined);
+    assert.equal(r.result.variables.export_vars, 'a,nolocal:b');
+  });
+
+  it('lets sleep eat queued keys only with sleep_eat_digits', async () => {
+    const body = (eat: string): string =>
+      ctx(`<extension name="x"><condition>
+        <action application="play_and_get_digits" data="1 1 1 3000 # p.wav bad.wav k \\d"/>
+        <action application="set" data="sleep_eat_digits=${eat}"/><action application="sleep" data="100"/>
+      </condition></extension>`);
+    const eaten = await simulate(body('true'), { dtmf: '12' });
+    assert.ok(!eaten.result.timeline.some((e) => e.kind === 'end' && e.result.includes('never read')));
+    const kept = await simulate(body('false'), { dtmf: '12' });
+    assert.ok(kept.result.timeline.some((e) => e.kind === 'end' && e.result.includes('keys never read: 2')));
+  });
+
+  it('splits set_profile_var at "=" only', async () => {
+    const r = await simulate(ctx(`<extension name="x"><condition><action application="set_profile_var" data="caller_id_name,Bob"/><action application="log" data="INFO \${caller_id_name}"/></condition></extension>`));
+    assert.ok(ran(r).includes('log INFO Alice'));
+  });
+
+  it('passes application data unexpanded while app_disable_expand_variables is true', async () => {
+    const r = await simulate(
+      ctx(`<extension name="x"><condition>
+        <action application="set" data="app_disable_expand_variables=true"/><action application="log" data="INFO \${destination_number}"/>
+      </condition></extension>`),
+    );
+    assert.ok(ran(r).includes('log INFO ${destination_number}'));
+  });
+
+  it('lets playback_terminators=any stop a playback at the first queued key', async () => {
+    const r = await simulate(
+      ctx(`<extension name="x"><condition>
+        <action application="play_and_get_digits" data="1 1 1 3000 # p.wav bad.wav k \\d"/>
+        <action application="set" data="playback_terminators=any"/><action application="playback" data="a.wav"/>
+      </condition></extension>`),
+      { dtmf: '12' },
+    );
+    assert.equal(r.result.variables.playback_terminator_used, '2');
+  });
+
+  it('set unsets a variable whose value expands to nothing; set_global does not expand a second time', async () => {
+    const r = await simulate(
+      ctx(`<extension name="x"><condition>
+        <action application="set" data="caller_id_name=\${nothing}"/><action application="set" data="seen=\${caller_id_name}"/>
+        <action application="set_global" data="g=\\\${destination_number}"/>
+      </condition></extension>`),
+    );
+    assert.equal(r.result.variables.caller_id_name, undefined);
+    assert.equal(r.result.variables.seen, 'Alice');
+    assert.ok(r.result.timeline.some((e) => e.app === 'set_global' && e.result === 'global g=${destination_number}'));
   });
 
   it('set expands its value a second time; set_profile_var changes what bare fields read', async () => {

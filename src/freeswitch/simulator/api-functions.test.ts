@@ -19,6 +19,12 @@ describe('${regex(...)}', () => {
     assert.equal(regexApi('1234|^\\d{5}$', quiet), 'false');
   });
 
+  it('reads a fourth field of flags: without a match, "n" gives nothing and "b" gives false', () => {
+    assert.equal(regexApi('anonymous|^\\+?\\d*(\\d{4})$|xxx-xxx-%1|n', quiet), '');
+    assert.equal(regexApi('anonymous|^\\+?\\d*(\\d{4})$|xxx-xxx-%1|b', quiet), 'false');
+    assert.equal(regexApi('+16135550142|^\\+?\\d*(\\d{4})$|xxx-xxx-%1|n', quiet), 'xxx-xxx-0142');
+  });
+
   it('takes another separator with the m: form', () => {
     assert.equal(regexApi('m:~a|b~^a\\|(b)$~got %1', quiet), 'got b');
   });
@@ -35,6 +41,13 @@ describe('${cond(...)}', () => {
     assert.equal(condApi('10 > 9 ? yes : no'), 'yes');
     assert.equal(condApi('abc == abc ? same : different'), 'same');
     assert.equal(condApi('abc != abd ? yes : no'), 'yes');
+  });
+
+  it('reads each side as one blank-free word or a quoted string, as cond_function does', () => {
+    assert.equal(condApi('John Smith == anonymous ? hidden : shown'), '-ERR');
+    assert.equal(condApi("'John Smith' == anonymous ? hidden : shown"), 'shown');
+    assert.equal(condApi("'10' == 10.0 ? same : different"), 'different');
+    assert.equal(condApi('1==1 ? yes : no'), '-ERR');
   });
 
   it('returns nothing for a false test without an else part, and -ERR without "?"', () => {

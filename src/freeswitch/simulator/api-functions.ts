@@ -30,7 +30,10 @@ const API_MODULE: Record<string, string> = {
   luarun: 'mod_lua',
 };
 
-/** ${regex(data|pattern[|substitution])}, or with "m:X" first to use X (one of | ~ /) as the separator. */
+/**
+ * ${regex(data|pattern[|substitution[|flags]])}, or with "m:X" first to use X (one of | ~ /) as the separator
+ * (mod_commands.c, regex_function). Without a match, flag "n" gives "", "b" gives "false", else the subject.
+ */
 export function regexApi(cmd: string, ctx: Pick<ApiContext, 'report'>): string {
   let d = cmd;
   let delim = '|';
@@ -38,14 +41,16 @@ export function regexApi(cmd: string, ctx: Pick<ApiContext, 'report'>): string {
     delim = d[2] as string;
     d = d.slice(3);
   }
-  const argv = separateString(d, delim, 3);
+  const argv = separateString(d, delim, 4);
   if (argv.length < 2) return '-ERR';
-  const [subject, pattern, subst] = argv as [string, string, string | undefined];
+  const [subject, pattern, subst, flags = ''] = argv as [string, string, string | undefined, string | undefined];
   const outcome = regexPerform(subject, pattern);
   if (outcome.problem) ctx.report('regex', outcome.problem);
   const count = outcome.match?.count ?? 0;
   if (subst !== undefined) {
-    if (count > 0 && outcome.match) return performSubstitution(subst.replace(/%/g, '$'), outcome.match);
+    if (count > 0 && outcome.match) return performSubstitution(subst.replace(/%/g, '$'), outcome.match, subject);
+    if (flags.includes('n')) return '';
+    if (flags.includes('b')) return 'false';
     return subject;
   }
   return count > 0 ? 'true' : 'false';
@@ -56,39 +61,58 @@ function isNumber(s: string): boolean {
   return /^[-+]?[0-9.]*$/.test(s);
 }
 
-/** ${cond(a <op> b ? true-value : false-value)} with ==, !=, >, >=, <, <= (numbers, else string lengths). */
-export function condApi(cmd: string): string {
-  const q = cmd.indexOf('?');
-  if (q < 0) return '-ERR';
-  const argv = separateString(`${cmd.slice(0, q)}:${cmd.slice(q + 1)}`, ':', 3);
-  if (argv.length < 2 || argv.length > 3) return '-ERR';
-  const expr = argv[0] as string;
-  const ops: Array<[string, string]> = [['!=', 'ne'], ['>=', 'ge'], ['<=', 'le'], ['==', 'eq'], ['>', 'gt'], ['<', 'lt']];
-  // The C code looks for '!', then '>', then '<', then '=' — in that order, at their first occurrence.
-  let op: string | null = null;
-  let left = '';
-  let right = '';
-  for (const ch of ['!', '>', '<', '=']) {
-    const at = expr.indexOf(ch);
-    if (at < 0) continue;
-    const two = expr.slice(at, at + 2);
-    const found = ops.find(([sym]) => sym === two) ?? ops.find(([sym]) => sym === ch);
-    if (!found || (ch === '!' && two !== '!=') || (ch === '=' && two !== '==')) return '-ERR';
-    op = found[1];
-    left = expr.slice(0, at);
-    right = expr.slice(at + found[0].length);
-    break;
+const SPACE = /[ \t\n\v\f\r]/;
+
+/** One operand of cond_function: a '...' string (backslash escapes \\ and \') or text up to a blank; null on error. */
+function condOperand(text: string, at: number): { value: string; quoted: boolean; next: number } | null {
+  if (text[at] === "'") {
+    let e = at + 1;
+    for (; e < text.length; e++) {
+      if (text[e] === '\\' && (text[e + 1] === '\\' || text[e + 1] === "'")) e++;
+      else if (text[e] === "'") break;
+    }
+    if (e >= text.length || !SPACE.test(text[e + 1] ?? '')) return null;
+    return { value: text.slice(at + 1, e), quoted: true, next: e + 1 };
   }
+  const sp = text.indexOf(' ', at);
+  if (sp < 0) return null;
+  return { value: text.slice(at, sp), quoted: false, next: sp + 1 };
+}
+
+function skipSpace(text: string, at: number): number {
+  let i = at;
+  while (i < text.length && SPACE.test(text[i] as string)) i++;
+  return i;
+}
+
+/**
+ * ${cond(a <op> b ? true-value : false-value)}, as cond_function (mod_commands.c) parses it: a and b are each
+ * a '...' string or one blank-free word, the operator one of == != > >= < <= followed by one skipped
+ * character; numbers compare as numbers (quoted ones do not count as numbers), other strings by length,
+ * except == and != between two strings. Anything else is -ERR.
+ */
+export function condApi(cmd: string): string {
+  const a = condOperand(cmd, 0);
+  if (!a) return '-ERR';
+  let at = skipSpace(cmd, a.next);
+  const ch = cmd[at];
+  const two = cmd[at + 1] === '=';
+  const op = ch === '!' ? (two ? 'ne' : null) : ch === '>' ? (two ? 'ge' : 'gt') : ch === '<' ? (two ? 'le' : 'lt') : ch === '=' ? (two ? 'eq' : null) : null;
   if (op === null) return '-ERR';
-  const a = left.trim();
-  const b = right.trim();
-  const aNum = isNumber(a);
-  const bNum = isNumber(b);
-  const af = aNum ? Number.parseFloat(a) || 0 : a.length;
-  const bf = bNum ? Number.parseFloat(b) || 0 : b.length;
+  at = skipSpace(cmd, at + (two ? 2 : 1) + 1);
+  const b = condOperand(cmd, at);
+  if (!b) return '-ERR';
+  at = skipSpace(cmd, b.next);
+  if (cmd[at] !== '?') return '-ERR';
+  const argv = separateString(`:${cmd.slice(at + 1)}`, ':', 3);
+  if (argv.length < 2 || argv.length > 3) return '-ERR';
+  const aNum = isNumber(a.value) && !a.quoted;
+  const bNum = isNumber(b.value) && !b.quoted;
+  const af = aNum ? Number.parseFloat(a.value) || 0 : a.value.length;
+  const bf = bNum ? Number.parseFloat(b.value) || 0 : b.value.length;
   let truth: boolean;
-  if (op === 'eq') truth = !aNum && !bNum ? a === b : af === bf;
-  else if (op === 'ne') truth = !aNum && !bNum ? a !== b : af !== bf;
+  if (op === 'eq') truth = !aNum && !bNum ? a.value === b.value : af === bf;
+  else if (op === 'ne') truth = !aNum && !bNum ? a.value !== b.value : af !== bf;
   else if (op === 'gt') truth = af > bf;
   else if (op === 'ge') truth = af >= bf;
   else if (op === 'lt') truth = af < bf;

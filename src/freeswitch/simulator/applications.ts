@@ -8,7 +8,8 @@ import type { DtmfScript } from './dtmf-script.js';
 import type { LoadedConfig } from './load-config.js';
 import type { PagdResult } from './play-and-get-digits.js';
 import { parsePagdArgs, playAndGetDigits } from './play-and-get-digits.js';
-import { atoi, separateString } from './switch-string.js';
+import { sessionTransfer } from './session-transfer.js';
+import { atoi, separateString, switchTrue } from './switch-string.js';
 import type { Where } from './types.js';
 
 export interface AppRuntime {
@@ -50,8 +51,18 @@ function playback(data: string, rt: AppRuntime): AppStep {
     return { result: `cannot play ${data}: ${module} is not loaded` };
   }
   if (!rt.channel.answered) rt.channel.earlyMedia = true;
-  // Digits already queued reach playback's DTMF callback: each is consumed, a terminator stops playback.
-  const terminators = rt.channel.getVariable('playback_terminators') ?? '*';
+  const details = eatDigits(rt, 'playback');
+  return { result: `played ${soundPath(data, rt)}`, ...(details ? { details } : {}) };
+}
+
+/**
+ * Digits already queued reach on_dtmf (mod_dptools.c), the DTMF callback of playback (and of sleep with
+ * sleep_eat_digits): each is consumed, a terminator ("*" unless playback_terminators says otherwise; "any" is
+ * every key, "none" none) stops there and is kept in playback_terminator_used.
+ */
+function eatDigits(rt: AppRuntime, by: string): string[] | undefined {
+  const set = rt.channel.getVariable('playback_terminators') ?? '*';
+  const terminators = set.toLowerCase() === 'any' ? '1234567890*#' : set;
   const eaten: string[] = [];
   let stoppedBy: string | null = null;
   while (rt.dtmf.hasQueued()) {
@@ -63,8 +74,7 @@ function playback(data: string, rt: AppRuntime): AppStep {
       break;
     }
   }
-  const details = eaten.length > 0 ? [`queued keypresses ${eaten.join('')} ${stoppedBy ? `(stopped by ${stoppedBy})` : 'consumed by the playback'}`] : undefined;
-  return { result: `played ${soundPath(data, rt)}`, ...(details ? { details } : {}) };
+  return eaten.length > 0 ? [`queued keypresses ${eaten.join('')} ${stoppedBy ? `(stopped by ${stoppedBy})` : `consumed by the ${by}`}`] : undefined;
 }
 
 function pagdStep(data: string, where: Where, rt: AppRuntime): AppStep {
@@ -87,24 +97,27 @@ function pagdStep(data: string, where: Where, rt: AppRuntime): AppStep {
     const inv = rt.channel.vars.get(`${args.variable}_invalid`);
     if (inv !== null) variables[`${args.variable}_invalid`] = inv;
   }
-  if (r.transfer) rt.channel.transfer = r.transfer;
-  const result = r.value !== null ? `got ${r.value}` : `no valid entry after ${r.attempts.length} ${r.attempts.length === 1 ? 'try' : 'tries'}${r.transfer ? `; transfer to ${r.transfer.extension}` : ''}`;
+  const result = r.value !== null ? `got ${r.value}` : `no valid entry after ${r.attempts.length} ${r.attempts.length === 1 ? 'try' : 'tries'}`;
+  if (r.transferTo) {
+    const [extension, dialplan, context] = r.transferTo;
+    const t = sessionTransfer(extension, dialplan, context, where, rt);
+    return { result: `${result}; ${t.result}`, details: [...details, ...(t.details ?? [])], variables: { ...variables, ...t.variables } };
+  }
   return { result, details, variables };
 }
 
+/** transfer_function (mod_dptools.c): at most four blank-separated words; -bleg/-both name the bridged leg. */
 function transfer(data: string, where: Where, rt: AppRuntime): AppStep {
-  if (data.startsWith('-')) {
-    rt.report(where, 'application transfer', `transfer ${data}: the -bleg/-both forms are not emulated`);
-    return { result: 'not emulated' };
+  if (data === '') return { result: 'no data: the transfer application does nothing' };
+  const argv = separateString(data, ' ', 4);
+  if (argv.length < 1) return { result: 'No extension specified: nothing happens' };
+  const first = (argv[0] ?? '').toLowerCase();
+  if (first === '-bleg' || first === '-both') {
+    // A simulated call is never bridged (bridge ends the simulation), so there is no B-leg to move.
+    if (first === '-bleg') return { result: 'No B-leg present: nothing happens' };
+    return sessionTransfer(argv[1], argv[2], argv[3], where, rt);
   }
-  const [extension = '', dialplan = '', context = ''] = separateString(data, ' ', 3);
-  const request = {
-    extension: extension || 'service',
-    dialplan: rt.channel.getVariable('force_transfer_dialplan') ?? (dialplan || rt.channel.getProfileField('dialplan') || 'XML'),
-    context: rt.channel.getVariable('force_transfer_context') ?? (context || rt.channel.getProfileField('context') || 'default'),
-  };
-  rt.channel.transfer = request;
-  return { result: `transfer to ${request.extension} in context ${request.context} (${request.dialplan})` };
+  return sessionTransfer(argv[0], argv[1], argv[2], where, rt);
 }
 
 function respond(data: string, where: Where, rt: AppRuntime): AppStep {
@@ -148,35 +161,54 @@ export function runApplication(app: string, data: string, where: Where, rt: AppR
       return { result: 'early media (183)' };
     case 'ring_ready':
       return { result: 'ringing (180)' };
-    case 'sleep':
-      return { result: `paused ${atoi(data)} ms (not timed)` };
+    case 'sleep': {
+      // sleep_function listens to DTMF only when sleep_eat_digits is true.
+      const details = switchTrue(ch.getVariable('sleep_eat_digits')) ? eatDigits(rt, 'sleep') : undefined;
+      return { result: `paused ${atoi(data)} ms (not timed)`, ...(details ? { details } : {}) };
+    }
     case 'start_dtmf':
       return { result: 'in-band DTMF detection on' };
     case 'info':
     case 'eval':
       return { result: 'no effect on the call' };
-    case 'set':
-    case 'set_global': {
+    case 'set': {
+      // base_set: split at '=' (else ','), expand the value once more; an empty result unsets the variable.
       const [variable, raw] = splitAssignment(data);
-      const value = raw === null ? null : rt.expand(raw, where);
-      if (name === 'set') ch.vars.set(variable, value);
-      else ch.globals.set(variable, value);
+      const value = (raw === null ? null : rt.expand(raw, where)) || null;
+      ch.vars.set(variable, value);
       return { result: value === null ? `unset ${variable}` : `${variable}=${value}`, variables: { [variable]: value } };
     }
+    case 'set_global': {
+      // set_global_function: split at '=' only, no second expansion; an empty value unsets the global.
+      const at = data.indexOf('=');
+      const variable = at < 0 ? data : data.slice(0, at);
+      const value = at < 0 ? null : data.slice(at + 1) || null;
+      ch.globals.set(variable, value);
+      return { result: value === null ? `unset global ${variable}` : `global ${variable}=${value}`, variables: { [variable]: value } };
+    }
     case 'export': {
-      const [target, value] = splitAssignment(data);
-      const local = !target.startsWith('nolocal:');
-      const variable = local ? target : target.slice('nolocal:'.length);
-      if (local) ch.vars.set(variable, value);
-      const list = ch.vars.get('export_vars');
-      ch.vars.set('export_vars', list ? `${list},${variable}` : variable);
-      return { result: `exported ${variable} to bridged legs${local ? '' : ' only'}`, variables: local ? { [variable]: value } : {} };
+      // export_function + switch_channel_export_variable_var_check: split at '=' only; the variable is set under
+      // the name as written (so "nolocal:x" never reads back as x) and joins export_vars only with a value.
+      if (data === '') return { result: 'No variable name specified' };
+      const at = data.indexOf('=');
+      const target = at < 0 ? data : data.slice(0, at);
+      const value = at < 0 ? null : data.slice(at + 1) || null;
+      ch.vars.set(target, value);
+      if (value !== null) {
+        const list = ch.vars.get('export_vars');
+        ch.vars.set('export_vars', list ? `${list},${target}` : target);
+      }
+      const local = !/^(nolocal:|_nolocal_)/i.test(target);
+      return { result: `exported ${target} to bridged legs${local ? '' : ' only'}`, variables: { [target]: value } };
     }
     case 'unset':
       ch.vars.delete(data);
       return { result: `unset ${data}`, variables: { [data]: null } };
     case 'set_profile_var': {
-      const [field, value] = splitAssignment(data);
+      // set_profile_var_function splits at '=' only (base_set's ',' does not apply here).
+      const at = data.indexOf('=');
+      const field = at < 0 ? data : data.slice(0, at);
+      const value = at < 0 ? null : data.slice(at + 1);
       ch.setProfileField(field, value ?? '');
       return { result: `caller profile ${field}=${value ?? ''}`, variables: { [`profile.${field}`]: value ?? '' } };
     }

@@ -1,8 +1,8 @@
 // Runs one call through a loaded configuration the way FreeSWITCH's state machine does: sofia's inbound
 // checks, then ROUTING (hunt the dialplan) and EXECUTE (run what the hunt queued) until the call joins a
 // conference or bridge, hangs up, or finds no route; `transfer` starts ROUTING again with a new destination
-// (max_forwards decreases on each; at 0 the call fails with EXCHANGE_ROUTING_ERROR, as switch_ivr_session_transfer
-// does). When the last application returns with the call still up, FreeSWITCH hangs up NORMAL_CLEARING.
+// (session-transfer.ts). When the last application returns with the call still up, FreeSWITCH hangs up
+// NORMAL_CLEARING.
 
 import { TargetFileError } from '../../errors.js';
 import type { AppRuntime, AppStep } from './applications.js';
@@ -18,7 +18,8 @@ import { checkInbound } from './inbound-check.js';
 import type { LoadedConfig, SofiaProfile } from './load-config.js';
 import { findSofiaProfile } from './load-config.js';
 import { decideOutcome } from './outcome.js';
-import { atoi } from './switch-string.js';
+import { callerIdName, profileClean, varChecked } from './sofia-caller-fields.js';
+import { switchTrue } from './switch-string.js';
 import type { CallSpec, NotEmulated, SimulationReport, TimelineEntry, TimelineKind, Where } from './types.js';
 
 const MAX_STEPS = 5000;
@@ -27,38 +28,43 @@ const SIM_UUID = '5151a7ed-0000-4000-8000-000000000001';
 function initialChannel(config: LoadedConfig, profile: SofiaProfile, call: CallSpec, context: string): Channel {
   const user = call.from.replace(/^sip:/, '');
   const channelName = `sofia/${profile.name}/${user}@${call.fromIp}`;
-  const channel = new Channel(config.globals.clone(), {
+  const fields: Record<string, string> = {
     context,
     dialplan: profile.dialplan,
     destination_number: call.to,
-    caller_id_name: call.callerName,
-    caller_id_number: call.from,
-    ani: call.from,
+    caller_id_name: callerIdName(call.callerName, user),
+    caller_id_number: user,
+    ani: user,
     network_addr: call.fromIp,
+    username: user,
+  };
+  const channel = new Channel(config.globals.clone(), {
+    ...Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, profileClean(v)])),
     source: 'mod_sofia',
     uuid: SIM_UUID,
     chan_name: channelName,
-    username: user,
     rdnis: '',
   });
   const vars: Record<string, string> = {
-    direction: 'inbound',
-    uuid: SIM_UUID,
-    channel_name: channelName,
-    sip_profile_name: profile.name,
-    sofia_profile_name: profile.name,
-    sip_network_ip: call.fromIp,
-    sip_network_port: '5060',
-    sip_received_ip: call.fromIp,
-    sip_received_port: '5060',
-    sip_via_protocol: 'udp',
-    sip_from_user: user,
-    sip_from_host: call.fromIp,
-    sip_from_display: call.callerName,
-    sip_to_user: call.to,
-    sip_req_user: call.to,
-    sip_user_agent: 'Twilio Gateway',
-    max_forwards: '70',
+    ...varChecked({
+      direction: 'inbound',
+      uuid: SIM_UUID,
+      channel_name: channelName,
+      sip_profile_name: profile.name,
+      sofia_profile_name: profile.name,
+      sip_network_ip: call.fromIp,
+      sip_network_port: '5060',
+      sip_received_ip: call.fromIp,
+      sip_received_port: '5060',
+      sip_via_protocol: 'udp',
+      sip_from_user: user,
+      sip_from_host: call.fromIp,
+      sip_from_display: call.callerName,
+      sip_to_user: call.to,
+      sip_req_user: call.to,
+      sip_user_agent: 'Twilio Gateway',
+      max_forwards: '70',
+    }),
     ...call.variables,
   };
   for (const [k, v] of Object.entries(vars)) channel.vars.set(k, v);
@@ -113,7 +119,10 @@ class Simulation {
   }
 
   run(app: string, rawData: string, where: Where, inline: boolean): AppStep {
-    const data = this.rt.expand(rawData, where);
+    // switch_core_session_exec: data is expanded unless app_disable_expand_variables is true; "%[..]" scope variables follow.
+    const expand = !switchTrue(this.channel.getVariable('app_disable_expand_variables'));
+    const data = expand ? this.rt.expand(rawData, where) : rawData;
+    if (expand && /^%.?\[/.test(data)) this.report(where, 'scoped variables', `${app} data starting "%[" sets variables for this application only; not emulated (the data is passed on as it is)`);
     const step = runApplication(app, data, where, this.rt, inline);
     this.add(inline ? 'inline' : 'app', where, { app, data, ...step });
     return step;
@@ -163,13 +172,6 @@ export function simulateCall(config: LoadedConfig, call: CallSpec): SimulationRe
     const xfer = channel.transfer as Channel['transfer'];
     if (xfer) {
       channel.transfer = null;
-      const forwards = channel.vars.get('max_forwards');
-      const left = forwards ? atoi(forwards) - 1 : 70;
-      if (left <= 0) {
-        channel.hangup('EXCHANGE_ROUTING_ERROR', 'transfer', { file: null, line: null, context: contextName, extension: null });
-        break;
-      }
-      channel.vars.set('max_forwards', String(left));
       if (xfer.dialplan.toUpperCase() !== 'XML') {
         sim.report({ file: null, line: null, context: contextName, extension: null }, 'dialplan', `transfer to the ${xfer.dialplan} dialplan is not emulated`);
         channel.hangup('NORMAL_CLEARING', 'transfer', { file: null, line: null, context: contextName, extension: null });

@@ -48,26 +48,42 @@ export class ConferenceState {
       .join('');
   }
 
-  /** The `conference` API with `args` (already split on blanks). */
+  /**
+   * The `conference` API with `args` (already split on blanks), as conference_api_main_real
+   * (conference_api.c) answers: an existing conference first, then the conference-less "list" (which prints
+   * "+OK No active conferences." when there are none), else "-ERR Conference <name> not found".
+   */
   api(args: string[]): string {
-    const [first, second, third, fourth] = args;
+    const [first, second] = args;
     if (first === undefined) return '-USAGE: conference <name> <command> [args]\n';
-    if (first.toLowerCase() === 'list') {
-      if (this.conferences.size === 0) return 'No active conferences.\n';
-      let out = '';
-      for (const [name, members] of this.conferences) {
-        out += `+OK Conference ${name} (${members.length} member${members.length === 1 ? '' : 's'} rate: 48000 flags: running|answered|enforce_min|dynamic|exit_sound|enter_sound)\n`;
-        out += this.memberLines(members, ';');
-      }
-      return out;
-    }
     const members = this.conferences.get(first);
-    if (!members) return `-ERR Conference ${first} not found\n`;
-    if (second?.toLowerCase() === 'list') {
-      const delim = third?.toLowerCase() === 'delim' && fourth ? fourth.slice(0, 1) : ';';
-      return this.memberLines(members, delim);
+    if (members) {
+      if (second === undefined) return "Conference command, not specified.\nTry 'help'\n";
+      if (second.toLowerCase() === 'list') return this.list(args, [[first, members]]);
+      if (second.toLowerCase() === 'count') return `${members.length}\n`;
+      return `-ERR conference ${second} is not emulated\n`;
     }
-    if (second?.toLowerCase() === 'count') return `${members.length}\n`;
-    return `-ERR conference ${second ?? ''} is not emulated\n`;
+    if (first.toLowerCase() === 'list') return this.list(args, [...this.conferences]);
+    return `-ERR Conference ${first} not found\n`;
+  }
+
+  /** conference_api_sub_list: "delim X" (X may be double-quoted) changes the separator; only the full list has headers. */
+  private list(args: string[], conferences: Array<[string, ConferenceMember[]]>): string {
+    const ofs = args.length >= 2 && args[1]?.toLowerCase() === 'list' ? 1 : 0;
+    let delim = ';';
+    const opt = args[1 + ofs];
+    const value = args[2 + ofs];
+    if (opt !== undefined && value !== undefined && opt.toLowerCase() === 'delim') {
+      delim = value.startsWith('"') ? (value.slice(1).split('"')[0] ?? '') : value;
+    }
+    const whole = ofs === 0;
+    let out = '';
+    for (const [name, members] of conferences) {
+      if (whole) {
+        out += `+OK Conference ${name} (${members.length} member${members.length === 1 ? '' : 's'} rate: 48000 flags: running|answered|enforce_min|dynamic|exit_sound|enter_sound)\n`;
+      }
+      out += this.memberLines(members, delim);
+    }
+    return out === '' && conferences.length === 0 ? '+OK No active conferences.\n' : out;
   }
 }

@@ -17,6 +17,7 @@ import type { LoadedConfig } from './load-config.js';
 import { findDialplanContext } from './load-config.js';
 import type { RegexMatch } from './regex-perform.js';
 import { performSubstitution, regexPerform } from './regex-perform.js';
+import { needsExpansion } from './expand.js';
 import { switchTrue } from './switch-string.js';
 import type { ConditionTrace, Where } from './types.js';
 import type { XmlNode } from './xml-tree.js';
@@ -102,11 +103,17 @@ function runRegex(subject: string, expression: string, node: XmlNode, s: ParseSt
   return outcome.match && outcome.match.count > 0 ? outcome.match : null;
 }
 
+/**
+ * switch_capture_regex + switch_regex_set_var_callback: each capture below the count is pushed onto the
+ * variable; an empty one (or one that did not take part) goes through switch_channel_add_variable_var_check,
+ * which deletes the whole variable for an empty value, so only the captures after it survive.
+ */
 function captureInto(channel: Channel, variable: string, match: RegexMatch): void {
   channel.vars.delete(variable);
   for (let i = 0; i < match.count; i++) {
-    const g = match.groups[i];
-    if (g !== undefined) channel.vars.push(variable, g);
+    const g = match.groups[i] ?? '';
+    if (g === '') channel.vars.delete(variable);
+    else channel.vars.push(variable, g);
   }
 }
 
@@ -125,45 +132,91 @@ function dataOf(node: XmlNode): string {
   return node.text !== '' ? node.text : (node.attrs.get('data') ?? '');
 }
 
-/** regex="all|any|xor" conditions with <regex field= expression=/> children. */
-function evalRegexRule(xcond: XmlNode, rule: string, s: ParseState): { pass: boolean; proceed: boolean; match: RegexMatch | null; expression: string } {
+/** What a condition leaves for its actions: the field, expression, match and subject $n substitution uses. */
+interface CondResult {
+  antiAction: boolean;
+  /** The new value of parse_exten's `proceed`, or null when the condition leaves it as it was. */
+  proceed: boolean | null;
+  field: string | null;
+  /** null where the C code has NULL (an expanded <regex> expression is freed after its test). */
+  expression: string | null;
+  match: RegexMatch | null;
+  subject: string;
+}
+
+/**
+ * regex="all|any|xor" conditions with <regex field= expression=/> children, as parse_exten walks them: "any"
+ * stops at the first pass and "all" at the first failure, before the capture step, so the stopping regex's
+ * match is what the actions substitute (unless its expression was expanded: the C code has freed it). A
+ * completed walk keeps the last regex that had a field and a '(' (its DP_REGEX_MATCH_n set), even a failed one.
+ */
+function evalRegexRule(xcond: XmlNode, rule: string, s: ParseState): CondResult {
   const all = rule.toLowerCase() === 'all';
   const xor = rule.toLowerCase() === 'xor';
   let pass = 0;
   let fail = 0;
   let total = 0;
-  let proceed = false;
-  let saved: RegexMatch | null = null;
-  let savedExpression = '';
+  let proceed: boolean | null = null;
+  let field: string | null = xcond.attrs.get('field') ?? null;
+  let expression: string | null = null;
+  let current: RegexMatch | null = null;
+  let subject = '';
+  let saved: { match: RegexMatch; expression: string; subject: string } | null = null;
   s.host.channel.vars.deletePrefix('DP_REGEX_MATCH');
   for (const xregex of childElements(xcond, 'regex')) {
     timeMatch(xregex, s);
-    const expression = s.host.expand(expressionOf(xregex), whereOf(xregex, s));
+    const raw = expressionOf(xregex);
+    const expanded = raw !== '' && needsExpansion(raw);
+    expression = s.host.expand(raw, whereOf(xregex, s));
     total++;
-    const field = xregex.attrs.get('field');
-    let match: RegexMatch | null = null;
-    if (field !== undefined) {
-      const value = fieldValue(field, xregex, s);
-      match = runRegex(value, expression, xregex, s);
-      proceed = match !== null;
-      s.trace.conditions.push({ field, value, expression, matched: proceed, break: `regex=${rule}` });
+    field = xregex.attrs.get('field') ?? null;
+    current = null;
+    let stop = false;
+    if (field !== null) {
+      subject = fieldValue(field, xregex, s);
+      current = runRegex(subject, expression, xregex, s);
+      proceed = current !== null;
+      s.trace.conditions.push({ field, value: subject, expression, matched: proceed, break: `regex=${rule}` });
       if (proceed) pass++;
       else fail++;
-      if (proceed && !all && !xor) break;
-      if (!proceed && all && !xor) break;
+      stop = proceed ? !all && !xor : all && !xor;
     } else {
-      pass++;
+      pass++; // a field-less <regex> (time-only, not evaluated) passes
       proceed = true;
-      if (!all && !xor) break; // a field-less <regex> (time-only, not evaluated) passes
+      stop = !all && !xor;
     }
-    if (field !== undefined && expression.includes('(') && match) {
-      captureInto(s.host.channel, `DP_REGEX_MATCH_${total}`, match);
-      saved = match;
-      savedExpression = expression;
+    if (stop) {
+      if (field?.includes('$') && expression.includes('(') && !expanded) {
+        s.host.report(whereOf(xregex, s), 'regex', `$n in the actions are taken from the expanded field ${field}, which FreeSWITCH has already freed at that point; its result may differ`);
+      }
+      if (expanded) expression = null;
+      break;
     }
+    if (field !== null && expression.includes('(')) {
+      const variable = `DP_REGEX_MATCH_${total}`;
+      s.host.channel.vars.delete(variable);
+      if (current) captureInto(s.host.channel, variable, current);
+      saved = current ? { match: current, expression, subject } : null;
+    }
+    current = null;
+    if (expanded) expression = null;
   }
   const ok = xor ? pass === 1 : (all && fail === 0) || (!all && pass > 0);
-  return { pass: ok, proceed: saved ? true : proceed, match: saved, expression: savedExpression };
+  if (saved) return { antiAction: !ok, proceed: true, field: saved.subject, expression: saved.expression, match: saved.match, subject: saved.subject };
+  return { antiAction: !ok, proceed, field, expression, match: current, subject };
+}
+
+function evalCondition(xcond: XmlNode, tm: -1 | 1, mode: BreakMode, s: ParseState): CondResult {
+  const field = xcond.attrs.get('field') ?? null;
+  const expression = s.host.expand(expressionOf(xcond), whereOf(xcond, s));
+  if (field !== null) {
+    const subject = fieldValue(field, xcond, s);
+    const match = runRegex(subject, expression, xcond, s);
+    s.trace.conditions.push({ field, value: subject, expression, matched: match !== null, break: mode });
+    return { antiAction: match === null, proceed: match !== null, field, expression, match, subject };
+  }
+  if (tm === -1) s.trace.conditions.push({ field: null, value: null, expression, matched: true, break: mode });
+  return { antiAction: false, proceed: tm === -1 ? true : null, field, expression, match: null, subject: '' };
 }
 
 function parseExten(xexten: XmlNode, s: ParseState, recur: number): boolean {
@@ -176,49 +229,29 @@ function parseExten(xexten: XmlNode, s: ParseState, recur: number): boolean {
   }
   const channel = s.host.channel;
   for (const xcond of childElements(xexten, 'condition')) {
-    let antiAction = true;
     const mode = breakMode(xcond);
     const tm = timeMatch(xcond, s);
-    if (tm === 1) {
-      antiAction = false;
-      proceed = true;
-    }
-    let field: string | null = xcond.attrs.get('field') ?? null;
-    let expression: string;
-    let match: RegexMatch | null = null;
+    if (tm === 1) proceed = true;
     const rule = xcond.attrs.get('regex');
-    if (rule !== undefined) {
-      const r = evalRegexRule(xcond, rule, s);
-      if (r.pass) antiAction = false;
-      proceed = r.proceed;
-      match = r.match;
-      expression = r.expression;
-      field = match ? 'regex' : null;
-    } else {
-      expression = s.host.expand(expressionOf(xcond), whereOf(xcond, s));
-      if (field !== null) {
-        const value = fieldValue(field, xcond, s);
-        match = runRegex(value, expression, xcond, s);
-        proceed = match !== null;
-        if (proceed) antiAction = false;
-        s.trace.conditions.push({ field, value, expression, matched: proceed, break: mode });
-      } else if (tm === -1) {
-        antiAction = false;
-        proceed = true;
-        s.trace.conditions.push({ field: null, value: null, expression, matched: true, break: mode });
-      }
-    }
+    const r = rule !== undefined ? evalRegexRule(xcond, rule, s) : evalCondition(xcond, tm, mode, s);
+    // A time match (assumed here) clears anti_action before the regex runs, and nothing sets it back.
+    const antiAction = tm === 1 ? false : r.antiAction;
+    if (r.proceed !== null) proceed = r.proceed;
     if (antiAction) {
       for (const xaction of childElements(xcond, 'anti-action')) {
         queue(xaction, dataOf(xaction), true, s);
         proceed = true;
       }
     } else {
-      const substitute = field !== null && expression.includes('(') && match !== null;
-      if (substitute && match) captureInto(channel, 'DP_MATCH', match);
+      const substitute = r.field !== null && r.expression !== null && r.expression.includes('(');
+      if (substitute) {
+        channel.vars.delete('DP_MATCH');
+        if (r.match) captureInto(channel, 'DP_MATCH', r.match);
+        else s.host.report(whereOf(xcond, s), 'regex', 'actions substitute $n from a regex that did not match (FreeSWITCH writes past a zero-length buffer here); the data is left as written');
+      }
       for (const xaction of childElements(xcond, 'action')) {
         const data = dataOf(xaction);
-        queue(xaction, substitute && match ? performSubstitution(data, match) : data, false, s);
+        queue(xaction, substitute && r.match ? performSubstitution(data, r.match, r.subject) : data, false, s);
       }
     }
     if ((!antiAction && mode === 'on-true') || (antiAction && mode === 'on-false') || mode === 'always') break;

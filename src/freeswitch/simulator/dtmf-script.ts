@@ -1,7 +1,8 @@
 // The caller's keypresses. Timing is not simulated, so the script is cut into entries: ',' or a space
 // separate entries, and '#' ends one ("11111#22222#" is two). The caller types the next entry when the
 // dialplan waits for digits and none are queued; whatever an entry leaves unread (a '#' after a maximum-
-// length PIN) stays queued in FreeSWITCH, where the next prompt or playback meets it.
+// length PIN) stays queued in FreeSWITCH, where the next prompt or playback meets it. An entry that runs out
+// before the read is done is a pause: the read times out (play-and-get-digits.ts).
 
 export const DTMF_SCRIPT = /^[0-9*#A-Da-d, ]*$/;
 
@@ -29,6 +30,13 @@ export class DtmfScript {
   takeQueued(): string | null {
     const d = this.queued.shift();
     return d ?? null;
+  }
+
+  /** Drop the digits already queued (switch_core_session_reset with flush_dtmf); returns them. */
+  flushQueued(): string {
+    const gone = this.queued.join('');
+    this.queued = [];
+    return gone;
   }
 
   hasQueued(): boolean {

@@ -25,6 +25,14 @@ describe('channel variable expansion', () => {
     assert.equal(expandVariables('${outer}', env({ outer: 'x${inner}y', inner: 'I' })), 'xIy');
   });
 
+  it('leaves text with neither ${ nor one of the escapes \\\\ \\n \\s \\t \\\' untouched, so a lone \\$ stays', () => {
+    assert.equal(expandVariables('^\\$1 \\d', env({})), '^\\$1 \\d');
+    assert.equal(expandVariables("it\\'s", env({})), 'its');
+    assert.equal(expandVariables('\\$1 \\s', env({})), '$1 \\s');
+    assert.equal(expandVariables('a\\\\b', env({})), 'a\\b');
+    assert.equal(expandVariables('$\\{x}', env({})), '$\\{x}');
+  });
+
   it('expands nested ${...} inside a name first', () => {
     assert.equal(expandVariables('${pin_${which}}', env({ which: 'b', pin_b: '42' })), '42');
   });

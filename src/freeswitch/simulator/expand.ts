@@ -4,7 +4,7 @@
 //   ${api(args)}       an API call; so is ${api args} (a space before any '('); the name and the arguments
 //                      are expanded first, the result is not
 //   $${name}           the same lookup (globals were already substituted at load time)
-//   \$ and \\          escapes; \' is dropped
+//   \$ and \\          escapes; \' is dropped (only when the text is expanded at all: see needsExpansion)
 // Nested ${...} inside a name or an argument are expanded from the inside out.
 
 export interface ExpandEnv {
@@ -16,10 +16,17 @@ export interface ExpandEnv {
   apiExpansion: boolean;
 }
 
+import { varCheck } from './switch-string.js';
+
 const MAX_DEPTH = 100;
 
-function needsExpansion(s: string): boolean {
-  return /\$\{/.test(s) || s.includes('\\$') || s.includes("\\'");
+/**
+ * Whether switch_channel_expand_variables_check works on `s` at all, or hands it back untouched:
+ * switch_string_var_check_const (a '$' then '{', with only backslashes between) or
+ * switch_string_has_escaped_data (a backslash before one of: backslash n s t '). So "\$1" alone stays as written.
+ */
+export function needsExpansion(s: string): boolean {
+  return varCheck(s) || /\\[\\nst']/.test(s);
 }
 
 function atoiPrefix(s: string): number {

@@ -53,6 +53,13 @@ describe('loading FreeSWITCH configuration', () => {
     assert.ok(config.notes.some((n) => n.message.includes('sofia.conf.xml is not in the tree')));
   });
 
+  it('gives a profile without a context param sofia\'s default context, "default"', async () => {
+    const config = await loadFreeswitchConfig(
+      tree({ [`${C}/sip_profiles/bare.xml`]: '<profile name="bare">\n<settings>\n<param name="sip-port" value="5070"/>\n</settings>\n</profile>\n' }),
+    );
+    assert.equal(findSofiaProfile(config, 'bare')?.context, 'default');
+  });
+
   it('follows /opt/freeswitch/conf when it is a plain file holding its link target', async () => {
     const moved = new MemoryTree({
       '/opt/freeswitch/conf': 'etc/fs\n',

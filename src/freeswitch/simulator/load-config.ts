@@ -25,7 +25,7 @@ export interface SofiaParam {
 export interface SofiaProfile {
   name: string;
   params: SofiaParam[];
-  /** The `context` param, or sofia's default ("public") when the profile has none. */
+  /** The `context` param, or sofia's default when the profile has none: "default" (sofia.c, config_sofia_profile). */
   context: string;
   dialplan: string;
   origin: SourceLocation;
@@ -86,7 +86,7 @@ function profileFrom(node: XmlNode): SofiaProfile | null {
     }
   }
   const last = (key: string): string | undefined => [...params].reverse().find((p) => p.name.toLowerCase() === key)?.value;
-  return { name, params, context: last('context') ?? 'public', dialplan: last('dialplan') ?? 'XML', origin: node.origin };
+  return { name, params, context: last('context') ?? 'default', dialplan: last('dialplan') ?? 'XML', origin: node.origin };
 }
 
 async function loadProfiles(host: ReadHost, state: PreprocessState, confDir: string, document: XmlNode): Promise<Pick<LoadedConfig, 'profiles' | 'profilesSource'>> {

@@ -19,6 +19,36 @@ describe('PCRE patterns translated to JavaScript', () => {
     assert.equal(matches('\\Aabc\\Z', 'abc\n'), true);
   });
 
+  it('lets "." match \\r (PCRE stops only at \\n), and \\n too under (?s)', () => {
+    assert.equal(matches('^a.b$', 'a\rb'), true);
+    assert.equal(matches('^a.b$', 'a\nb'), false);
+    assert.equal(matches('(?s)^a.b$', 'a\nb'), true);
+  });
+
+  it('treats only \\n as a line end under (?m)', () => {
+    assert.equal(matches('(?m)^b', 'a\rb'), false);
+    assert.equal(matches('(?m)a$', 'a\rb'), false);
+    assert.equal(matches('(?m)^b$', 'a\nb\nc'), true);
+  });
+
+  it('keeps NBSP (0xa0) out of \\s, as PCRE\'s C-locale tables do', () => {
+    assert.equal(matches('^\\s$', '\xa0'), false);
+    assert.equal(matches('^[\\s]$', '\x0b'), true);
+    assert.equal(matches('^\\S$', '\xa0'), true);
+  });
+
+  it('runs \\p{..} and \\P{..} on byte values, and refuses an unknown property as PCRE does', () => {
+    assert.equal(matches('^\\p{L}+$', 'abc'), true);
+    assert.equal(matches('^\\p{Lu}$', 'a'), false);
+    assert.equal(matches('^[\\p{Nd}x]+$', '12x'), true);
+    assert.equal(matches('^\\P{L}$', '1'), true);
+    assert.equal(matches('^\\pL\\p{^L}$', 'a1'), true);
+    assert.equal(matches('^\\p{Latin}$', 'a'), true);
+    assert.match(translatePcre('\\p{Nope}').error ?? '', /PCRE refuses/);
+    assert.match(translatePcre('\\x{263a}').error ?? '', /PCRE refuses/);
+    assert.equal(translatePcre('(?i)\\p{Lu}').approximations.length, 1);
+  });
+
   it('quotes \\Q..\\E literally', () => {
     assert.equal(matches('^\\Q1+1=2\\E$', '1+1=2'), true);
     assert.equal(matches('^\\Q1+1=2\\E$', '11=2'), false);

@@ -1,9 +1,12 @@
-// FreeSWITCH matches with PCRE; the simulator matches with JavaScript's RegExp. This translates a PCRE
-// pattern into an equivalent JavaScript one where an exact equivalent exists (leading (?i)/(?s)/(?m),
-// \Q..\E, \A \z \Z, PCRE's end-of-subject `$`, \h \v \R, POSIX classes, (?P<name>), a leading ']' in a
-// class, \g{n}) and reports every construct it can only approximate (possessive quantifiers, atomic groups)
-// or cannot run at all (recursion, conditionals, \K, verbs, mid-pattern option changes, variable-length
-// look-behind, which PCRE itself rejects).
+// FreeSWITCH 1.10 matches with PCRE 1 (libpcre3) without PCRE_UTF8: pattern and subject are byte strings,
+// and character classes come from PCRE's default C-locale tables. The simulator matches with JavaScript's
+// RegExp over "byte strings" (one char per UTF-8 byte, see regex-perform.ts). This translates a PCRE pattern
+// into an equivalent JavaScript one where an exact equivalent exists (leading (?i)/(?s)/(?m), \Q..\E,
+// \A \z \Z, PCRE's end-of-subject `$`, PCRE's `.`, `^` and `$` (only \n is a newline; JavaScript's also
+// stop at \r), \s (no NBSP), \h \v \R, \p{..} over the 256 byte values, POSIX classes, (?P<name>), a
+// leading ']' in a class, \g{n}) and reports every construct it can only approximate (possessive
+// quantifiers, atomic groups, caseless matching of bytes above 0x7f) or cannot run at all (recursion,
+// conditionals, \K, verbs, mid-pattern option changes, variable-length look-behind, which PCRE itself rejects).
 
 export interface PcreTranslation {
   /** The compiled expression, or null when it cannot be run (see `error`). */
@@ -34,27 +37,83 @@ const POSIX: Record<string, string> = {
 
 const END_OF_SUBJECT = '(?![\\s\\S])';
 const PCRE_DOLLAR = '(?=\\n?(?![\\s\\S]))';
+// PCRE_MULTILINE: ^ after any \n but the last character; $ before any \n.
+const MULTILINE_CARET = '(?:(?<![\\s\\S])|(?<=\\n)(?=[\\s\\S]))';
+const MULTILINE_DOLLAR = '(?=\\n|(?![\\s\\S]))';
+// PCRE 8.34+ \s: space, \t \n \v(0x0b) \f \r; JavaScript's adds NBSP (0xa0), which is a UTF-8 continuation byte here.
+const SPACE = '\\t\\n\\x0b\\f\\r ';
+const NOT_SPACE = '\\x00-\\x08\\x0e-\\x1f\\x21-\\xff';
+
+/** The byte values (0..255) that have Unicode property `name`, as PCRE without UTF-8 tests a byte; null if PCRE does not know it. */
+function propertyBytes(name: string): boolean[] | null {
+  const test = (re: RegExp): boolean[] => Array.from({ length: 256 }, (_, b) => re.test(String.fromCharCode(b)));
+  const or = (...sets: boolean[][]): boolean[] => Array.from({ length: 256 }, (_, b) => sets.some((set) => set[b]));
+  const special: Record<string, () => boolean[]> = {
+    Any: () => Array.from({ length: 256 }, () => true),
+    'L&': () => test(/^[\p{Lu}\p{Ll}\p{Lt}]$/u),
+    Xan: () => test(/^[\p{L}\p{N}]$/u),
+    Xsp: () => or(test(/^\p{Z}$/u), test(/^[\t\n\x0b\f\r]$/)),
+    Xps: () => or(test(/^\p{Z}$/u), test(/^[\t\n\x0b\f\r]$/)),
+    Xwd: () => test(/^[\p{L}\p{N}_]$/u),
+    Xuc: () => test(/^[$@`\xa0-\xff]$/),
+  };
+  const make = special[name];
+  if (make) return make();
+  if (!/^[A-Za-z_]+$/.test(name)) return null;
+  for (const source of /^[A-Z][a-z]?$/.test(name) ? [`^\\p{${name}}$`] : [`^\\p{Script=${name}}$`]) {
+    try {
+      return test(new RegExp(source, 'u'));
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
+/** A JavaScript class body listing the byte values set in `bytes`. */
+function classBody(bytes: boolean[]): string {
+  const hex = (b: number): string => `\\x${b.toString(16).padStart(2, '0')}`;
+  let out = '';
+  for (let b = 0; b < 256; b++) {
+    if (!bytes[b]) continue;
+    let e = b;
+    while (e + 1 < 256 && bytes[e + 1]) e++;
+    out += e === b ? hex(b) : `${hex(b)}-${hex(e)}`;
+    b = e;
+  }
+  return out;
+}
 
 function escapeLiteral(s: string): string {
   return s.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
 }
 
 class Unsupported extends Error {}
+/** A pattern PCRE itself refuses to compile: FreeSWITCH logs it and the condition does not match. */
+class PcreRefuses extends Error {}
 
 /** Translate one PCRE pattern; `caseless`/`dotall` are the /i and /s options FreeSWITCH's "/re/is" form sets. */
 export function translatePcre(pattern: string, opts: { caseless?: boolean; dotall?: boolean } = {}): PcreTranslation {
   const approximations: string[] = [];
-  let flags = `${opts.caseless ? 'i' : ''}${opts.dotall ? 's' : ''}`;
+  let caseless = opts.caseless === true;
+  let dotall = opts.dotall === true;
+  let multiline = false;
   let p = pattern;
   const lead = /^\(\?([imsx]+)\)/.exec(p);
   if (lead && lead[1] !== undefined) {
     for (const f of lead[1]) {
       if (f === 'x') return fail(pattern, '(?x) extended mode is not emulated', approximations);
-      if (!flags.includes(f)) flags += f;
+      if (f === 'i') caseless = true;
+      if (f === 's') dotall = true;
+      if (f === 'm') multiline = true;
     }
     p = p.slice(lead[0].length);
   }
-  const multiline = flags.includes('m');
+  // Only /i is left to JavaScript: '.', '^' and '$' are written out below.
+  const flags = caseless ? 'i' : '';
+  if (caseless && /[\x80-\xff]/.test(p)) {
+    approximations.push('caseless matching of bytes above 0x7f (JavaScript folds Latin-1 letters, PCRE\'s C-locale tables do not)');
+  }
   let out = '';
   let inClass = false;
   try {
@@ -82,7 +141,9 @@ export function translatePcre(pattern: string, opts: { caseless?: boolean; dotal
           continue;
         }
         const map: Record<string, string> = {
-          A: multiline ? '(?<![\\s\\S])' : '^',
+          A: '(?<![\\s\\S])',
+          s: inClass ? SPACE : `[${SPACE}]`,
+          S: inClass ? NOT_SPACE : `[^${SPACE}]`,
           z: END_OF_SUBJECT,
           Z: PCRE_DOLLAR,
           h: inClass ? '\\t \\xa0' : '[\\t \\xa0]',
@@ -99,11 +160,25 @@ export function translatePcre(pattern: string, opts: { caseless?: boolean; dotal
           i++;
           continue;
         }
+        if (next === 'p' || next === 'P') {
+          const prop = /^\\[pP](?:\{(\^?)([^}]*)\}|([A-Za-z]))/.exec(rest);
+          const name = prop ? (prop[2] ?? prop[3] ?? '') : '';
+          const bytes = prop ? propertyBytes(name) : null;
+          if (!prop || !bytes) throw new PcreRefuses(`unknown property name after \\${next}: "${rest.slice(0, 12)}"`);
+          // PCRE 8.x: caseless matching does not affect \p; JavaScript's /i folds the class we write.
+          if (caseless) approximations.push(`\\${next}{${name}} under caseless matching (PCRE ignores /i there, JavaScript does not)`);
+          const negate = (next === 'P') !== (prop[1] === '^');
+          const body = classBody(negate ? bytes.map((b) => !b) : bytes);
+          out += inClass ? body : `[${body}]`;
+          i += prop[0].length - 1;
+          continue;
+        }
         if (next === 'K') throw new Unsupported('\\K (reset match start)');
         if (next === 'G') throw new Unsupported('\\G anchor');
-        const hex = /^\\x\{([0-9a-fA-F]{1,4})\}/.exec(rest);
+        const hex = /^\\x\{([0-9a-fA-F]+)\}/.exec(rest);
         if (hex && hex[1] !== undefined) {
-          out += `\\u${hex[1].padStart(4, '0')}`;
+          if (Number.parseInt(hex[1], 16) > 0xff) throw new PcreRefuses(`character value in \\x{${hex[1]}} is too large (no UTF-8 mode)`);
+          out += `\\x${hex[1].slice(-2).padStart(2, '0')}`;
           i += hex[0].length - 1;
           continue;
         }
@@ -138,7 +213,16 @@ export function translatePcre(pattern: string, opts: { caseless?: boolean; dotal
         continue;
       }
       if (ch === '$') {
-        out += multiline ? '$' : PCRE_DOLLAR;
+        out += multiline ? MULTILINE_DOLLAR : PCRE_DOLLAR;
+        continue;
+      }
+      if (ch === '^') {
+        out += multiline ? MULTILINE_CARET : '^';
+        continue;
+      }
+      if (ch === '.') {
+        // PCRE's '.' stops only at \n (and matches it under /s); JavaScript's also stops at \r.
+        out += dotall ? '[\\s\\S]' : '[^\\n]';
         continue;
       }
       if (ch === '(' && p[i + 1] === '?') {
@@ -156,6 +240,7 @@ export function translatePcre(pattern: string, opts: { caseless?: boolean; dotal
     }
   } catch (err) {
     if (err instanceof Unsupported) return fail(pattern, `${err.message} has no JavaScript equivalent`, approximations);
+    if (err instanceof PcreRefuses) return fail(pattern, `PCRE refuses to compile it: ${err.message}`, approximations);
     throw err;
   }
   try {

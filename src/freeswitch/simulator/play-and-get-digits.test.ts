@@ -59,6 +59,11 @@ describe('play_and_get_digits', () => {
     assert.equal(result.attempts[0]?.stop, 'timeout');
   });
 
+  it('times out an entry that stops short of max digits instead of running on into the next entry', () => {
+    const { statuses } = run(PIN, '1234,12345#');
+    assert.deepEqual(statuses, ['1234:too-short', '12345:valid']);
+  });
+
   it('gives up after the last try, and keeps a too-short entry in the variable as FreeSWITCH does', () => {
     const { result, channel, statuses } = run(PIN, '1#22#333#4444#');
     assert.deepEqual(statuses, ['1:too-short', '22:too-short', '333:too-short']);
@@ -77,15 +82,27 @@ describe('play_and_get_digits', () => {
     assert.deepEqual(statuses, [':no-digits', ':no-digits', ':no-digits']);
   });
 
-  it('leaves a key pressed after a maximum-length entry queued; it cuts the next prompt short', () => {
-    const { statuses, result } = run('5 5 2 7000 # p.wav bad.wav pin ^2\\d+$', '12345#22222#');
-    // "#" after 12345 is still queued: it interrupts the second prompt and becomes that entry's first key.
-    assert.deepEqual(statuses, ['12345:rejected', '#2222:rejected']);
+  it('leaves a key pressed after a maximum-length entry queued; as a terminator it ends the next entry empty', () => {
+    const { statuses, result, channel } = run('5 5 3 7000 # p.wav bad.wav pin ^2\\d+$', '12345#22222#');
+    // "#" after 12345 is still queued: it cuts the second prompt short and, being a terminator, ends that entry.
+    assert.deepEqual(statuses, ['12345:rejected', ':no-digits', '22222:valid']);
     assert.equal(result.attempts[1]?.bargeIn, true);
+    assert.equal(result.attempts[1]?.terminator, '#');
+    assert.equal(channel.vars.get('read_terminator_used'), '#');
+  });
+
+  it('makes a queued digit that is not a terminator the first key of the next entry', () => {
+    const { statuses } = run('5 5 2 7000 # p.wav bad.wav pin ^2\\d+$', '123456#');
+    assert.deepEqual(statuses, ['12345:rejected', '6:too-short']);
+  });
+
+  it('tests the entry with switch_regex_match, whose larger ovector lets ten groups match', () => {
+    const ten = '^' + '(\\d)'.repeat(10) + '$';
+    assert.equal(run(`10 10 1 7000 # p.wav bad.wav pin ${ten}`, '0123456789#').result.value, '0123456789');
   });
 
   it('transfers on failure when told to', () => {
     const { result } = run('5 5 1 7000 # p.wav bad.wav pin ^\\d{5}$ 3000 goodbye XML other', '1#');
-    assert.deepEqual(result.transfer, { extension: 'goodbye', dialplan: 'XML', context: 'other' });
+    assert.deepEqual(result.transferTo, ['goodbye', 'XML', 'other']);
   });
 });

@@ -2,12 +2,13 @@
 // (switch_play_and_get_digits / switch_ivr_read / switch_ivr_collect_digits_count):
 // <min> <max> <tries> <timeout_ms> <terminators> <prompt> <invalid_prompt> <var> <regex> [<digit_timeout_ms>]
 // [<transfer_on_failure>]. Each try pre-answers, plays the prompt (a digit already queued cuts it short and
-// becomes the entry's first digit), then collects until `max` digits, a terminator (not kept), or a timeout
+// becomes the entry's first digit, or ends the entry at once when it is a terminator; the invalid-entry prompt
+// leaves queued digits alone), then collects until `max` digits, a terminator (not kept), or a timeout
 // (here: the script has no more digits). Too few digits, or digits the regex rejects, play the invalid-entry
 // prompt and use up a try. The variable is set by every read that got digits; a regex rejection unsets it
 // again and sets <var>_invalid; so after all tries fail on too-short entries it still holds the last one.
 
-import type { Channel, TransferRequest } from './channel.js';
+import type { Channel } from './channel.js';
 import type { DtmfScript } from './dtmf-script.js';
 import { regexPerform } from './regex-perform.js';
 import { atoi, separateString } from './switch-string.js';
@@ -44,7 +45,8 @@ export interface PagdResult {
   args: PagdArgs;
   attempts: PagdAttempt[];
   value: string | null;
-  transfer: TransferRequest | null;
+  /** transfer-on-failure split into extension, dialplan, context, for switch_ivr_session_transfer. */
+  transferTo: string[] | null;
   problems: string[];
 }
 
@@ -90,10 +92,19 @@ function ivrRead(a: PagdArgs, channel: Channel, dtmf: DtmfScript): { status: Rea
   let status: ReadStatus = 'success';
   let terminator: string | null = null;
   let stop: PagdAttempt['stop'] = 'max';
-  if ((a.min && buffer.length < a.min) || buffer.length < a.max) {
+  // switch_ivr_collect_digits_count first looks for a terminator among the digits already in the buffer (the
+  // one that cut the prompt short): it ends the entry there.
+  const early = a.terminators === '' ? -1 : [...buffer].findIndex((ch) => a.terminators.includes(ch));
+  if (((a.min && buffer.length < a.min) || buffer.length < a.max) && early >= 0) {
+    terminator = buffer[early] ?? null;
+    buffer = buffer.slice(0, early);
+    stop = 'terminator';
+  } else if ((a.min && buffer.length < a.min) || buffer.length < a.max) {
     for (;;) {
       if (buffer.length >= a.max) break;
-      const d = dtmf.take();
+      // The caller types a new entry only when a read starts with nothing queued; an entry that runs out
+      // mid-read is a pause, so the read times out (digit_timeout) rather than taking the next entry.
+      const d = buffer === '' && !bargeIn ? dtmf.take() : dtmf.takeQueued();
       if (d === null) {
         status = 'timeout';
         stop = 'timeout';
@@ -126,9 +137,13 @@ function ivrRead(a: PagdArgs, channel: Channel, dtmf: DtmfScript): { status: Rea
   return { status, attempt: { prompt, bargeIn, digits: buffer, terminator, stop, status: 'valid', invalidPrompt: null } };
 }
 
+// The digits are tested with switch_regex_match (switch_regex.c), not switch_regex_perform: 255 ints of
+// ovector and no Asterisk-style "_" patterns.
+const SWITCH_REGEX_MATCH = { ovectorSize: 255, asterisk: false };
+
 /** Run play_and_get_digits with parsed `args` against the scripted keypresses. */
 export function playAndGetDigits(args: PagdArgs, channel: Channel, dtmf: DtmfScript): PagdResult {
-  const result: PagdResult = { args, attempts: [], value: null, transfer: null, problems: [] };
+  const result: PagdResult = { args, attempts: [], value: null, transferTo: null, problems: [] };
   if (args.regex && args.variable) channel.vars.delete(`${args.variable}_invalid`);
   let tries = args.tries;
   while (channel.up && tries > 0) {
@@ -147,7 +162,7 @@ export function playAndGetDigits(args: PagdArgs, channel: Channel, dtmf: DtmfScr
         result.value = attempt.digits;
         return result;
       }
-      const outcome = regexPerform(attempt.digits, args.regex);
+      const outcome = regexPerform(attempt.digits, args.regex, SWITCH_REGEX_MATCH);
       if (outcome.problem) result.problems.push(outcome.problem);
       if (outcome.match) {
         attempt.status = 'valid';
@@ -164,14 +179,8 @@ export function playAndGetDigits(args: PagdArgs, channel: Channel, dtmf: DtmfScr
     tries--;
   }
   if (args.transferOnFailure) {
-    const [extension, dialplan, context] = separateString(args.transferOnFailure, ' ', 4);
-    if (extension) {
-      result.transfer = {
-        extension,
-        dialplan: dialplan || (channel.getProfileField('dialplan') ?? 'XML'),
-        context: context || (channel.getProfileField('context') ?? 'default'),
-      };
-    }
+    const target = separateString(args.transferOnFailure, ' ', 4);
+    if (target.length > 0) result.transferTo = target.slice(0, 3);
   }
   return result;
 }

@@ -1,7 +1,9 @@
 // switch_regex_perform() and switch_perform_substitution() (src/switch_regex.c): a leading '_' asks for an
 // Asterisk-style pattern, "/re/flags" sets caseless (i) and dotall (s); a match returns PCRE's count
 // (1 + the highest group that took part); "$n" and "${n}" in action data take capture n, "$" before a
-// non-digit stays literal, and a group that did not take part gives an empty string.
+// non-digit stays literal, and a group that did not take part gives an empty string. Every caller passes
+// `int ovector[30]`: PCRE then has room for 10 captures (the whole match and $1..$9), and when a higher group
+// takes part pcre_exec returns 0, which switch_regex_perform reads as no match.
 
 import { compilePcre } from './pcre.js';
 
@@ -20,12 +22,18 @@ export interface RegexOutcome {
   failed: boolean;
 }
 
-/** Run `expression` against `subject` as switch_regex_perform does. */
-export function regexPerform(subject: string, expression: string): RegexOutcome {
+const OVECTOR_SIZE = 30;
+
+/**
+ * Run `expression` against `subject` as switch_regex_perform does (ovector 30, "_" Asterisk patterns);
+ * switch_regex_match, which play_and_get_digits uses, passes { ovectorSize: 255, asterisk: false }.
+ */
+export function regexPerform(subject: string, expression: string, opts: { ovectorSize?: number; asterisk?: boolean } = {}): RegexOutcome {
+  const ovectorSize = opts.ovectorSize ?? OVECTOR_SIZE;
   let pattern = expression;
   let caseless = false;
   let dotall = false;
-  if (pattern.startsWith('_')) {
+  if (pattern.startsWith('_') && opts.asterisk !== false) {
     return { match: null, problem: `Asterisk-style pattern "${expression}" (leading "_") is not emulated`, failed: true };
   }
   if (pattern.startsWith('/')) {
@@ -36,11 +44,11 @@ export function regexPerform(subject: string, expression: string): RegexOutcome 
     caseless = opts.includes('i');
     dotall = opts.includes('s');
   }
-  const t = compilePcre(pattern, { caseless, dotall });
+  const t = compilePcre(toBytes(pattern), { caseless, dotall });
   if (!t.regex) return { match: null, problem: `regular expression "${expression}": ${t.error}`, failed: true };
   const problem = t.approximations.length > 0 ? `regular expression "${expression}": ${t.approximations.join('; ')}` : null;
   t.regex.lastIndex = 0;
-  const m = t.regex.exec(subject);
+  const m = t.regex.exec(toBytes(subject));
   if (!m) return { match: null, problem, failed: false };
   let highest = 0;
   for (let i = m.length - 1; i > 0; i--) {
@@ -49,14 +57,38 @@ export function regexPerform(subject: string, expression: string): RegexOutcome 
       break;
     }
   }
-  return { match: { count: highest + 1, groups: [...m] }, problem, failed: false };
+  if (highest + 1 > Math.floor(ovectorSize / 3)) {
+    const why = `regular expression "${expression}": capture ${highest} took part, but FreeSWITCH's ovector holds ${Math.floor(ovectorSize / 3)} (PCRE returns 0: no match)`;
+    return { match: null, problem: problem ? `${problem}; ${why}` : why, failed: false };
+  }
+  return { match: { count: highest + 1, groups: [...m].map((g) => (g === undefined ? g : fromBytes(g))) }, problem, failed: false };
 }
 
-/** switch_perform_substitution: replace $n / ${n} in `data` with the captures of `match`. */
-export function performSubstitution(data: string, match: RegexMatch): string {
+/** PCRE runs without PCRE_UTF8: every UTF-8 byte is one character (a Latin-1 string here). */
+function toBytes(s: string): string {
+  return /^[\x00-\x7f]*$/.test(s) ? s : Buffer.from(s, 'utf8').toString('latin1');
+}
+
+function fromBytes(s: string): string {
+  return /^[\x00-\x7f]*$/.test(s) ? s : Buffer.from(s, 'latin1').toString('utf8');
+}
+
+function utf8Length(s: string): number {
+  return Buffer.byteLength(s, 'utf8');
+}
+
+/**
+ * switch_perform_substitution: replace $n / ${n} in `data` with the captures of `match`. Quirks kept: a
+ * "${n" without its '}' emits the digits and leaves them in the index buffer, so the next $n reads them as a
+ * prefix; n above 256 gives nothing; the output stops at the caller's buffer, (strlen(data) + strlen(subject)
+ * + 10) * count bytes including the NUL.
+ */
+export function performSubstitution(data: string, match: RegexMatch, subject: string): string {
+  const room = (utf8Length(data) + utf8Length(subject) + 10) * match.count - 1;
   let out = '';
+  let index = '';
   let x = 0;
-  while (x < data.length) {
+  while (utf8Length(out) < room && x < data.length) {
     if (data[x] !== '$') {
       out += data[x];
       x++;
@@ -70,19 +102,24 @@ export function performSubstitution(data: string, match: RegexMatch): string {
       out += '$';
       continue;
     }
-    let digits = '';
-    while (/[0-9]/.test(data[x] ?? '') && digits.length < 9) digits += data[x++];
+    while (/[0-9]/.test(data[x] ?? '') && index.length < 9) index += data[x++];
     if (brace) {
       if (data[x] !== '}') {
-        // FreeSWITCH backs up and emits the character before the digits ('{'), then carries on from there.
-        x -= digits.length - 1;
+        // x -= z - 1 with z the whole index buffer; z is not reset here, so the digits stay for the next $n.
+        x = Math.max(1, x - (index.length - 1));
         out += data[x - 1];
         continue;
       }
       x++;
     }
-    const num = Number.parseInt(digits, 10);
-    if (num < match.count) out += match.groups[num] ?? '';
+    const num = Number.parseInt(index, 10);
+    index = '';
+    if (num <= 256 && num < match.count) out += match.groups[num] ?? '';
   }
-  return out;
+  return truncateUtf8(out, room);
+}
+
+function truncateUtf8(s: string, bytes: number): string {
+  const buf = Buffer.from(s, 'utf8');
+  return buf.length <= bytes ? s : buf.subarray(0, bytes).toString('utf8');
 }

@@ -10,6 +10,11 @@ export function switchTrue(value: string | null | undefined): boolean {
   return /^[-+]?\d+$/.test(value) && Number.parseInt(value, 10) !== 0;
 }
 
+/** switch_string_var_check_const: a '$' then '{', with only backslashes between. */
+export function varCheck(value: string): boolean {
+  return /\$\\*\{/.test(value);
+}
+
 /** C atoi(): leading whitespace, optional sign, digits; anything else gives 0. */
 export function atoi(value: string | null | undefined): number {
   if (!value) return 0;
