@@ -52,7 +52,7 @@ const DIFF_EXTENSIONS = String.raw`
     </extension>
     <extension name="d06a" continue="true"><condition field="destination_number" expression="^d06$"><action application="set" data="r1=a"/></condition></extension>
     <extension name="d06b"><condition field="destination_number" expression="^d06$"><action application="set" data="r2=b"/></condition></extension>
-    <extension name="d07"><condition field="destination_number" expression="^d07-(\w+)-(\d+)$"><action application="set" data="r1=$2:$1"/></condition></extension>
+    <extension name="d07"><condition field="destination_number" expression="^d07x([a-z]+)x(\d+)$"><action application="set" data="r1=$2:$1"/></condition></extension>
     <extension name="d08"><condition field="destination_number" expression="^d08(-x)?$"><action application="set" data="r1=[$1]"/></condition></extension>
     <extension name="d09"><condition field="destination_number" expression="^d09$"/>
       <condition field="caller_id_name" expression="^\w+\s\d+\b\D*$"><action application="set" data="r1=y"/><anti-action application="set" data="r1=n"/></condition>
@@ -92,7 +92,9 @@ const DIFF_EXTENSIONS = String.raw`
       <action application="set" data="force_transfer_context=diff2"/><action application="transfer" data="dt XML diff"/></condition></extension>
     <extension name="dt"><condition field="destination_number" expression="^dt$"><action application="set" data="r1=diff"/><action application="hangup" data="USER_BUSY"/></condition></extension>
     <extension name="d19"><condition field="destination_number" expression="^d19$">
-      <action application="set" data="max_session_transfers=2"/><action application="set" data="r1=${"$"}{r1}x"/><action application="transfer" data="d19"/></condition></extension>
+      <action application="set" data="max_session_transfers=2"/><action application="transfer" data="d19loop"/></condition></extension>
+    <extension name="d19loop"><condition field="destination_number" expression="^d19loop$">
+      <action application="set" data="r1=${"$"}{r1}x"/><action application="transfer" data="d19loop"/></condition></extension>
     <extension name="d20"><condition field="network_addr" expression="^127\.0\.0\.2$"/>
       <condition field="destination_number" expression="^d20$"><action application="set" data="r1=${"$"}{network_addr}"/></condition></extension>
     <extension name="d21"><condition field="destination_number" expression="/d21/"><action application="set" data="r1=slashes"/></condition></extension>
@@ -174,7 +176,7 @@ const SCENARIOS: Scenario[] = [
   { name: 'break never goes on after a false condition', profile: 'diff', to: 'd04', callerName: 'Carol', vars: ['a1', 'r2'] },
   { name: 'an inline action is seen by the next condition', profile: 'diff', to: 'd05', vars: ['x5', 'r2'] },
   { name: 'continue="true" runs the next extension too', profile: 'diff', to: 'd06', vars: ['r1', 'r2'] },
-  { name: 'regex captures $1 and $2', profile: 'diff', to: 'd07-abc-123', vars: ['r1'] },
+  { name: 'regex captures $1 and $2', profile: 'diff', to: 'd07xabcx123', vars: ['r1'] },
   { name: 'an optional group that did not match is empty', profile: 'diff', to: 'd08', vars: ['r1'] },
   { name: 'PCRE \\w \\s \\d \\b \\D', profile: 'diff', to: 'd09', callerName: 'Ab 12', vars: ['r1'] },
   { name: 'PCRE \\p{Lu}\\p{Ll} on a non-ASCII name', profile: 'diff', to: 'd10', callerName: 'Émile', vars: ['r1'] },

@@ -180,7 +180,7 @@ export class RealCall {
       timeoutMs,
       this.fromEvent,
     );
-    const uuid = await this.inbound(2_000).catch(() => null);
+    const uuid = await this.inbound(5_000).catch(() => null);
     if (uuid !== null) {
       await this.fs.events.waitFor(`the BBB-side leg ${uuid} to end`, (e) => header(e, 'Event-Name') === 'CHANNEL_HANGUP_COMPLETE' && header(e, 'Unique-ID') === uuid, 5_000, this.fromEvent);
     }
