@@ -27,11 +27,11 @@ describe('switch_regex_perform', () => {
     assert.equal(regexPerform('ABC', '/^abc$/').match, null);
   });
 
-  it('does not emulate Asterisk-style "_NXX" patterns and says so', () => {
-    const r = regexPerform('2125', '_NXXX');
-    assert.equal(r.match, null);
-    assert.equal(r.failed, true);
-    assert.match(r.problem ?? '', /Asterisk/);
+  it('turns an Asterisk-style "_NXX." pattern into an anchored PCRE, as switch_ast2regex does', () => {
+    assert.equal(regexPerform('2125', '_NXXX').match?.count, 1);
+    assert.equal(regexPerform('1125', '_NXXX').match, null);
+    assert.equal(regexPerform('0123456', '_0Z.').match?.count, 1);
+    assert.equal(regexPerform('11', '_1+').match?.count, 1);
   });
 });
 

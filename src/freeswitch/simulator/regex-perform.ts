@@ -1,5 +1,5 @@
 // switch_regex_perform() and switch_perform_substitution() (src/switch_regex.c): a leading '_' asks for an
-// Asterisk-style pattern, "/re/flags" sets caseless (i) and dotall (s); a match returns PCRE's count
+// Asterisk-style pattern (ast2regex), "/re/flags" sets caseless (i) and dotall (s); a match returns PCRE's count
 // (1 + the highest group that took part); "$n" and "${n}" in action data take capture n, "$" before a
 // non-digit stays literal, and a group that did not take part gives an empty string. Every caller passes
 // `int ovector[30]`: PCRE then has room for 10 captures (the whole match and $1..$9), and when a higher group
@@ -25,6 +25,15 @@ export interface RegexOutcome {
 const OVECTOR_SIZE = 30;
 
 /**
+ * switch_ast2regex (switch_utils.c): an Asterisk-style "_NXX." pattern as PCRE, anchored; N, X and Z are digit
+ * classes and '.' is ".*"; every other character is copied as it is (so it keeps its regex meaning).
+ */
+function ast2regex(pattern: string): string {
+  const map: Record<string, string> = { N: '[2-9]', X: '[0-9]', Z: '[1-9]', '.': '.*' };
+  return `^${[...pattern].map((ch) => map[ch] ?? ch).join('')}$`;
+}
+
+/**
  * Run `expression` against `subject` as switch_regex_perform does (ovector 30, "_" Asterisk patterns);
  * switch_regex_match, which play_and_get_digits uses, passes { ovectorSize: 255, asterisk: false }.
  */
@@ -33,9 +42,7 @@ export function regexPerform(subject: string, expression: string, opts: { ovecto
   let pattern = expression;
   let caseless = false;
   let dotall = false;
-  if (pattern.startsWith('_') && opts.asterisk !== false) {
-    return { match: null, problem: `Asterisk-style pattern "${expression}" (leading "_") is not emulated`, failed: true };
-  }
+  if (pattern.startsWith('_') && opts.asterisk !== false) pattern = ast2regex(pattern.slice(1));
   if (pattern.startsWith('/')) {
     const last = pattern.lastIndexOf('/');
     if (last <= 0) return { match: null, problem: `"${expression}" lacks its closing "/"; FreeSWITCH logs an error and does not match`, failed: false };
