@@ -298,10 +298,12 @@ describe('the simulator agrees with the real FreeSWITCH', { skip: skipWithoutFre
           await call.waitForApp('play_and_get_digits', i + 1, 60_000);
           if (keys !== '') await call.press(keys);
         }
-        const joinedOrEnded = await call.outcome(90_000);
+        const joinedOrEnded = await call.outcome(90_000).catch((err: Error) => {
+          throw new Error(`${err.message}\n${call.trace()}`);
+        });
         const real = joinedOrEnded.joined !== null ? joinedOrEnded : await call.ended(30_000);
         const realOutcome = real.joined !== null ? `joined ${real.joined}` : real.sipStatus === '403' ? 'refused 403' : `ended ${real.hangupCause ?? '?'}`;
-        const trail = `\nreal applications:\n  ${real.applications.join('\n  ')}\nsimulated:\n  ${sim.timeline.map((t) => `${t.kind} ${t.app ?? ''} ${t.data ?? ''} ${t.result}`).join('\n  ')}`;
+        const trail = `\n${call.trace()}\nreal applications:\n  ${real.applications.join('\n  ')}\nsimulated:\n  ${sim.timeline.map((t) => `${t.kind} ${t.app ?? ''} ${t.data ?? ''} ${t.result}`).join('\n  ')}`;
         assert.equal(simOutcome(sim), realOutcome, `outcome differs${trail}`);
         if (real.joined !== null) assert.equal(sim.outcome.callerIdName, real.memberName, `caller ID name differs${trail}`);
         const realVars = call.variables();

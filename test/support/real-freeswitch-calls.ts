@@ -46,6 +46,7 @@ export class RealCall {
 
   /** Originate from the carrier (in the background: the call is answered by our dialplan, not by this). */
   async dial(): Promise<void> {
+    await paceOriginate(this.fs);
     const { ports } = this.fs.tree;
     const port = this.opts.port ?? (this.opts.profile === 'dedicated' ? ports.dedicated : ports.external);
     const vars = [`origination_uuid=${this.carrierUuid}`, 'originate_timeout=20', 'ignore_early_media=true'];
@@ -187,9 +188,33 @@ export class RealCall {
     return this.describe(last);
   }
 
+  /** For failure messages: the originate result and the events seen for this call's legs. */
+  trace(): string {
+    const uuids = new Set([this.carrierUuid, ...(this.inboundUuid ? [this.inboundUuid] : [])]);
+    const callId = this.events().find((e) => header(e, 'Unique-ID') === this.carrierUuid && header(e, 'variable_sip_call_id'))?.headers['variable_sip_call_id'];
+    const lines = this.events()
+      .filter((e) => uuids.has(header(e, 'Unique-ID') ?? '') || (callId !== undefined && header(e, 'variable_sip_call_id') === callId))
+      .map((e) => `${header(e, 'Event-Name')} ${header(e, 'Unique-ID')} ${header(e, 'Call-Direction') ?? ''} ${header(e, 'Application') ?? ''} ${header(e, 'Hangup-Cause') ?? ''}`);
+    return `originate: ${this.originateResult}; Call-ID ${callId ?? '?'}\n  ${lines.join('\n  ')}`;
+  }
+
   async hangup(): Promise<void> {
     await this.fs.api(`uuid_kill ${this.carrierUuid}`);
   }
+}
+
+/**
+ * BBB's switch.conf.xml allows 30 new sessions a second (`sessions-per-second`), and a test call makes two (the
+ * carrier's leg and ours); beyond that FreeSWITCH refuses originates (NORMAL_TEMPORARY_FAILURE,
+ * DESTINATION_OUT_OF_ORDER). So calls are started at most one per 100 ms per server, and BBB's limit stays as is.
+ */
+const ORIGINATE_GAP_MS = 100;
+const nextOriginate = new WeakMap<RunningFreeswitch, number>();
+async function paceOriginate(fs: RunningFreeswitch): Promise<void> {
+  const now = Date.now();
+  const at = Math.max(now, nextOriginate.get(fs) ?? 0);
+  nextOriginate.set(fs, at + ORIGINATE_GAP_MS);
+  if (at > now) await sleep(at - now);
 }
 
 /**
@@ -216,6 +241,7 @@ export async function joinWebUser(fs: RunningFreeswitch, pin: string, name = 'w_
   const uuid = randomUUID();
   const vars = [`origination_uuid=${uuid}`, 'originate_timeout=20', `origination_caller_id_number=w_${uuid.slice(0, 8)}`, `origination_caller_id_name=${escapeVar(name)}`];
   const from = fs.events.all.length;
+  await paceOriginate(fs);
   const result = await fs.esl.bgapi(`originate {${vars.join(',')}}sofia/carrier/sip:${pin}@${ADDR.webaudio}:${fs.tree.ports.webaudio} &park()`);
   if (!result.startsWith('+OK')) throw new Error(`web user for ${pin}: ${result.trim()}`);
   await fs.events.waitFor(
