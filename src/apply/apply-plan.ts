@@ -1,7 +1,7 @@
 import { ConflictError, HostError, type BbbTwilioError } from '../errors.js';
 import { assertWellFormed } from '../edit/xml-document.js';
 import type { Host } from '../host/host.js';
-import type { Change, FileChange, Plan } from '../plan/change.js';
+import type { Change, FileChange, Plan } from '../model/change.js';
 import type { TwilioAccess } from '../twilio/twilio-access.js';
 import type { CreatedSids } from '../twilio/execute-operation.js';
 import { TwilioError } from '../twilio/twilio-error.js';

@@ -5,7 +5,7 @@
 import { HostError } from '../errors.js';
 import { maskSecrets } from '../plan/mask-secrets.js';
 import { TwilioError } from '../twilio/twilio-error.js';
-import type { TwilioChange } from '../plan/change.js';
+import type { TwilioChange } from '../model/change.js';
 import { twilioHeading } from '../plan/render-twilio-change.js';
 import type { TwilioAccess } from '../twilio/twilio-access.js';
 import { type CreatedSids, executeTwilioOperation, trunkSidOf } from '../twilio/execute-operation.js';

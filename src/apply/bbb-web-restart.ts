@@ -5,7 +5,7 @@
 import { getMeetings } from '../bbb/bbb-api-client.js';
 import { checksumAlgorithm, readBbbWebSettings } from '../bbb/bbb-web-settings.js';
 import type { Host } from '../host/host.js';
-import type { ServiceAction } from '../plan/change.js';
+import type { ServiceAction } from '../model/change.js';
 import { formatSeconds, plural, waitForIdle, type ProgressLine } from './wait-for-idle.js';
 
 /** How many meetings bbb-web holds now, or why that is not known. */

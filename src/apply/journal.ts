@@ -2,9 +2,9 @@ import * as path from 'node:path';
 import { JournalError } from '../errors.js';
 import { STATE_DIR } from '../host/bbb-paths.js';
 import { readText, type Host } from '../host/host.js';
-import type { ChangeKind, ServiceNeed } from '../plan/change.js';
+import type { ChangeKind, ServiceNeed } from '../model/change.js';
 import type { NumberRouting } from '../twilio/resources/account-reads.js';
-import type { TwilioOperation, TwilioResourceKind } from '../twilio/twilio-operation.js';
+import type { TwilioOperation, TwilioResourceKind } from '../model/twilio-operation.js';
 import { sha256 } from './state.js';
 
 export const JOURNAL_DIR = path.posix.join(STATE_DIR, 'journal');

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { STATE_DIR } from '../host/bbb-paths.js';
 import { readText, type Host } from '../host/host.js';
-import type { ServiceNeed } from '../plan/change.js';
+import type { ServiceNeed } from '../model/change.js';
 import type { ServiceReport } from './run-services.js';
 
 /**

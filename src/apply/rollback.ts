@@ -1,6 +1,6 @@
 import { ConflictError, JournalError, UsageError } from '../errors.js';
 import type { Host } from '../host/host.js';
-import type { ServiceNeed } from '../plan/change.js';
+import type { ServiceNeed } from '../model/change.js';
 import { listJournals, saveJournal, type JournalRecord } from './journal.js';
 import { lockHolder } from './lock.js';
 import { keepTwilioMemory, readState, sha256, type TwilioMemory } from './state.js';

@@ -1,7 +1,7 @@
 import { freeswitchConnector, type FreeswitchConnector } from '../freeswitch/connect-freeswitch.js';
 import { judgeEslReply } from '../freeswitch/esl-replies.js';
 import { formatCommand, type Host } from '../host/host.js';
-import type { ServiceAction } from '../plan/change.js';
+import type { ServiceAction } from '../model/change.js';
 import { restartBbbWeb, type MeetingCounter } from './bbb-web-restart.js';
 import { FreeswitchSession, type Unreachable } from './freeswitch-session.js';
 import { formatSeconds, plural, waitForIdle, type ProgressLine } from './wait-for-idle.js';

@@ -37,7 +37,10 @@ export function sandboxSource(): string {
 }
 
 
-export async function runDemo(opts: { keep?: boolean }, io: CliIo): Promise<number> {
+/** The CLI itself, handed in by main so the demo runs the very commands a user types (and imports nothing above it). */
+export type RunCli = (argv: string[], io: CliIo) => Promise<number>;
+
+export async function runDemo(opts: { keep?: boolean }, io: CliIo, main: RunCli): Promise<number> {
   const c = pc.createColors(useColor(io));
   const sandbox = await fs.mkdtemp(path.join(os.tmpdir(), 'bbb-twilio-demo-'));
   const root = path.join(sandbox, 'server');
@@ -61,7 +64,7 @@ export async function runDemo(opts: { keep?: boolean }, io: CliIo): Promise<numb
       const numbers = [...twilio.state.incomingNumbers.values()].map((n) => `${n.phoneNumber} (${n.trunkSid === null ? 'no trunk' : 'on a trunk'})`);
       return `${trunks} trunk named bbb-twilio; numbers still in the account: ${numbers.join(', ')}`;
     };
-    return await walkThrough({ opts, io, c, sandbox, root, configFile, before, twilioEnv, account });
+    return await walkThrough({ opts, io, c, sandbox, root, configFile, before, twilioEnv, account, main });
   } finally {
     await twilio.close();
   }
@@ -69,6 +72,7 @@ export async function runDemo(opts: { keep?: boolean }, io: CliIo): Promise<numb
 
 interface DemoRun {
   opts: { keep?: boolean };
+  main: RunCli;
   io: CliIo;
   c: ReturnType<typeof pc.createColors>;
   sandbox: string;
@@ -80,7 +84,7 @@ interface DemoRun {
   account: () => string;
 }
 
-async function walkThrough({ opts, io, c, sandbox, root, configFile, before, twilioEnv, account }: DemoRun): Promise<number> {
+async function walkThrough({ opts, io, c, sandbox, root, configFile, before, twilioEnv, account, main }: DemoRun): Promise<number> {
   const sandboxIo: CliIo = {
     ...io,
     env: { ...io.env, ...twilioEnv },
@@ -96,7 +100,6 @@ async function walkThrough({ opts, io, c, sandbox, root, configFile, before, twi
       c.dim('Nothing outside the sandbox is touched; system commands are recorded, not run.\n') +
       c.dim(`Twilio: a sandbox account (${DEMO_ACCOUNT_SID}) emulated in this process at ${twilioEnv.BBB_TWILIO_API_URL}.\n`),
   );
-  const { main } = await import('./main.js');
   const cli = (args: string[]): Promise<number> => main(['node', 'bbb-twilio', ...args, '--root', root], sandboxIo);
 
   step(1, 'Plan: what bbb-twilio would change, before it changes anything', 'bbb-twilio plan');

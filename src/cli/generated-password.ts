@@ -3,7 +3,7 @@
 
 import pc from 'picocolors';
 import type { Config } from '../config/schema.js';
-import type { PlanWarning } from '../plan/change.js';
+import type { PlanWarning } from '../model/change.js';
 import { type CliIo, useColor } from './io.js';
 
 export async function storeGeneratedPassword(config: Config, io: CliIo): Promise<Config> {

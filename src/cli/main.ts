@@ -146,7 +146,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--keep', 'keep the sandbox directory afterwards')
     .action(async (opts) => {
       const { runDemo } = await import('./demo-command.js');
-      await run(() => runDemo(opts, io))();
+      await run(() => runDemo(opts, io, main))();
     });
 
   return program;

@@ -5,7 +5,7 @@
 
 import type { Config } from '../config/schema.js';
 import { UsageError } from '../errors.js';
-import type { PlanWarning } from '../plan/change.js';
+import type { PlanWarning } from '../model/change.js';
 import type { Side } from '../plan/build-plan.js';
 import { type TwilioAccess, createTwilioAccess, signInOf } from '../twilio/twilio-access.js';
 import type { TwilioSignIn } from '../twilio/twilio-client.js';

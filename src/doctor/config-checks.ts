@@ -5,7 +5,7 @@ import { readPendingNeeds } from '../apply/pending-actions.js';
 import { interruptedRuns } from '../apply/rollback.js';
 import { formatCommand } from '../host/host.js';
 import { buildPlan } from '../plan/build-plan.js';
-import type { Change } from '../plan/change.js';
+import type { Change } from '../model/change.js';
 import { neededActions } from '../plan/service-actions.js';
 import { hintOf, messageOf, type DoctorCheck } from './check.js';
 import type { DoctorContext } from './doctor-context.js';

@@ -3,7 +3,7 @@ import { UFW_USER_RULES } from './bbb-paths.js';
 import { DelegatingHost } from './delegating-host.js';
 import type { CommandResult } from './host.js';
 import { parseUfwPort, tupleLine } from '../resources/ufw-rules.js';
-import type { FirewallRule } from '../plan/change.js';
+import type { FirewallRule } from '../model/change.js';
 
 /**
  * ufw under a --root other than /: the command cannot run there, so it is recorded (and printed as a command to run

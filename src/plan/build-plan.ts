@@ -20,7 +20,7 @@ import { twilioPhoneNumbers } from '../twilio/resources/phone-numbers.js';
 import { twilioTermination } from '../twilio/resources/termination.js';
 import { twilioTerminationDomain } from '../twilio/resources/termination-domain.js';
 import { twilioTrunk } from '../twilio/resources/trunk.js';
-import type { Plan, PlanWarning } from './change.js';
+import type { Plan, PlanWarning } from '../model/change.js';
 import { configRisks } from './config-risks.js';
 import { neededActions } from './service-actions.js';
 

@@ -3,7 +3,7 @@
 
 import type { Config } from '../config/schema.js';
 import { cidrBits, nonPublicIpv4 } from '../net/ipv4.js';
-import type { PlanWarning } from './change.js';
+import type { PlanWarning } from '../model/change.js';
 
 /** Twilio's signalling ranges are /30s; anything wider than this admits far more than a carrier. */
 const WIDEST_SIGNALING_BITS = 16;

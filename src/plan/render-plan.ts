@@ -1,7 +1,7 @@
 import { createTwoFilesPatch } from 'diff';
 import pc from 'picocolors';
 import type { ServerFacts } from '../host/detect-facts.js';
-import { countChanges, type Change, type FileChange, type Plan } from './change.js';
+import { countChanges, type Change, type FileChange, type Plan } from '../model/change.js';
 import { maskSecrets } from './mask-secrets.js';
 import { renderTwilioChangeText, twilioChangeJson } from './render-twilio-change.js';
 import { formatCommand } from '../host/host.js';

@@ -3,7 +3,7 @@
 // for scripts in `plan --json`, with the SDK operation (secrets masked there too).
 
 import type pc from 'picocolors';
-import type { TwilioChange } from './change.js';
+import type { TwilioChange } from '../model/change.js';
 import { maskSecrets } from './mask-secrets.js';
 
 type Colors = ReturnType<typeof pc.createColors>;

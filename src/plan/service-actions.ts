@@ -1,5 +1,5 @@
 import { GATEWAY_NAME, PROFILE_NAME } from '../host/bbb-paths.js';
-import type { Change, ServiceAction, ServiceNeed } from './change.js';
+import type { Change, ServiceAction, ServiceNeed } from '../model/change.js';
 
 /** Order in which needs are met: files are re-read before profiles start, restarts come last. */
 const ORDER: ServiceNeed[] = [

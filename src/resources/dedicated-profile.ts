@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { MANAGED, PROFILE_NAME } from '../host/bbb-paths.js';
-import type { ServiceNeed } from '../plan/change.js';
+import type { ServiceNeed } from '../model/change.js';
 import { planFile } from './file-change.js';
 import { renderSipProfile } from './render-sip-profile.js';
 import type { PlanContext, Resource, ResourcePlan } from './resource.js';

@@ -1,7 +1,7 @@
 import { TargetFileError } from '../errors.js';
 import { readText } from '../host/host.js';
-import { sha256 } from '../apply/state.js';
-import type { FileChange, Owner, PlanWarning, ServiceNeed } from '../plan/change.js';
+import { sha256 } from '../model/state.js';
+import type { FileChange, Owner, PlanWarning, ServiceNeed } from '../model/change.js';
 import type { PlanContext, ResourcePlan } from './resource.js';
 
 export interface FileSpec {

@@ -1,6 +1,6 @@
 import { readText } from '../host/host.js';
 import { UFW_USER_RULES } from '../host/bbb-paths.js';
-import type { FirewallChange, FirewallRule, PlanWarning } from '../plan/change.js';
+import type { FirewallChange, FirewallRule, PlanWarning } from '../model/change.js';
 import type { PlanContext, Resource, ResourcePlan } from './resource.js';
 import {
   RULE_COMMENT,

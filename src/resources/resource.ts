@@ -1,8 +1,8 @@
 import type { Config } from '../config/schema.js';
 import type { ServerFacts } from '../host/detect-facts.js';
 import type { Host } from '../host/host.js';
-import type { State } from '../apply/state.js';
-import type { Change, PlanWarning } from '../plan/change.js';
+import type { State } from '../model/state.js';
+import type { Change, PlanWarning } from '../model/change.js';
 import type { TwilioAccess } from '../twilio/twilio-access.js';
 
 export interface PlanContext {

@@ -2,7 +2,7 @@
 //   ### tuple ### allow udp 5080 0.0.0.0/0 any 54.172.60.0/30 in comment=6262622d7477696c696f
 // fields: action proto dport dst sport src [app names] direction, then an optional hex-encoded comment.
 import { parseIpv4Range, rangeContains, type Ipv4Range } from '../net/ipv4.js';
-import type { FirewallRule } from '../plan/change.js';
+import type { FirewallRule } from '../model/change.js';
 
 export interface UfwTuple {
   action: string;

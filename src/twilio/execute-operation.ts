@@ -4,7 +4,7 @@
 
 import { type TwilioAccess, twilioCall } from './twilio-access.js';
 import { TwilioError } from './twilio-error.js';
-import { type CreatedThing, type SidRef, type TwilioOperation, createdBy } from './twilio-operation.js';
+import { type CreatedThing, type SidRef, type TwilioOperation, createdBy } from '../model/twilio-operation.js';
 
 export type CreatedSids = Map<CreatedThing, string>;
 

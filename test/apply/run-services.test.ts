@@ -6,7 +6,7 @@ import type { ProgressLine } from '../../src/apply/wait-for-idle.js';
 import { DelegatingHost } from '../../src/host/delegating-host.js';
 import type { CommandResult, Host } from '../../src/host/host.js';
 import { LocalHost } from '../../src/host/local-host.js';
-import type { ServiceNeed } from '../../src/plan/change.js';
+import type { ServiceNeed } from '../../src/model/change.js';
 import { describeNeed } from '../../src/plan/service-actions.js';
 import { startBbbApiEmulator, type BbbApiEmulator, type EmulatedMeeting } from '../emulators/bbb-api-emulator.js';
 import { closedPort, startEslEmulator, type EslEmulator, type EslEmulatorOptions } from '../emulators/esl-emulator.js';

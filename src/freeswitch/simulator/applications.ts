@@ -3,30 +3,13 @@
 // as base_set() does. conference and bridge end the simulation; anything unknown is reported, never skipped.
 
 import { hangupCause, moduleOf, moduleOfSound, ROUTING_EXEC } from './app-catalog.js';
-import type { Channel } from './channel.js';
-import type { DtmfScript } from './dtmf-script.js';
-import type { LoadedConfig } from './load-config.js';
-import type { PagdResult } from './play-and-get-digits.js';
+import type { AppRuntime, AppStep } from './app-runtime.js';
 import { parsePagdArgs, playAndGetDigits } from './play-and-get-digits.js';
 import { sessionTransfer } from './session-transfer.js';
 import { atoi, separateString, switchTrue } from './switch-string.js';
 import type { Where } from './types.js';
 
-export interface AppRuntime {
-  config: LoadedConfig;
-  channel: Channel;
-  dtmf: DtmfScript;
-  expand(text: string, where: Where): string;
-  report(where: Where, what: string, detail: string): void;
-  /** The last play_and_get_digits run, for the outcome line ("hung up after 3 invalid PINs"). */
-  pinEntries: PagdResult[];
-}
-
-export interface AppStep {
-  result: string;
-  details?: string[];
-  variables?: Record<string, string | null>;
-}
+export type { AppRuntime, AppStep };
 
 const LOG_LEVELS = ['CONSOLE', 'ALERT', 'CRIT', 'ERR', 'WARNING', 'NOTICE', 'INFO', 'DEBUG'];
 

@@ -3,7 +3,10 @@
 // With no match the pattern itself comes back, which FreeSWITCH then fails to open.
 
 import * as path from 'node:path';
-import type { ReadHost } from './preprocess.js';
+import type { Host } from '../../host/host.js';
+
+/** The part of the Host the loader needs: it only reads (the simulator also runs on an in-memory tree). */
+export type ReadHost = Pick<Host, 'root' | 'realpath' | 'lstat' | 'readBytes' | 'listDir'>;
 
 const MAGIC = /[*?[]/;
 

@@ -6,13 +6,12 @@
 // "<!--#cmd arg-->" comments are the older form of the same commands.
 
 import * as path from 'node:path';
-import type { Host } from '../../host/host.js';
 import type { GlobalVariable } from './core-globals.js';
-import { globFiles } from './glob.js';
+import { globFiles, type ReadHost } from './glob.js';
 import { VarStore } from './var-store.js';
 
-/** The part of the Host the loader needs: it only reads. */
-export type ReadHost = Pick<Host, 'root' | 'realpath' | 'lstat' | 'readBytes' | 'listDir'>;
+/** The part of the Host the loader needs: it only reads (defined beside the glob, which needs it too). */
+export type { ReadHost };
 
 export interface SourceLocation {
   file: string;

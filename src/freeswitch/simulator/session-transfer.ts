@@ -5,7 +5,7 @@
 // dialplan ("inline" does not count) and context, else XML and "default"; no extension means "service". The
 // session reset flushes DTMF already queued.
 
-import type { AppRuntime, AppStep } from './applications.js';
+import type { AppRuntime, AppStep } from './app-runtime.js';
 import { atoi } from './switch-string.js';
 import type { Where } from './types.js';
 

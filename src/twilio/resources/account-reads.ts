@@ -2,6 +2,7 @@
 // access). Everything bbb-twilio manages is found by its friendly name, `twilio.trunkName`, so a re-run adopts
 // what an earlier run (or an interrupted one) created instead of making a second one.
 
+import type { NumberRouting } from '../../model/number-routing.js';
 import type { IncomingPhoneNumberInstance } from 'twilio/lib/rest/api/v2010/account/incomingPhoneNumber.js';
 import { ConflictError } from '../../errors.js';
 import { type TwilioAccess, twilioCall } from '../twilio-access.js';
@@ -24,20 +25,6 @@ export interface OriginationUrlView {
   enabled: boolean;
 }
 
-/**
- * Where a number's calls go: its trunk, else its TwiML app, else its voice URL (with the fallback). Kept in
- * bbb-twilio's state for each number it attaches, because attaching deletes the app (Twilio's rule for
- * `TrunkSid`) and replaces the trunk, so uninstall can put it back exactly.
- */
-export interface NumberRouting {
-  /** "" and null alike mean none (the live API sends both). */
-  voiceUrl: string | null;
-  voiceMethod: string | null;
-  voiceFallbackUrl: string | null;
-  voiceFallbackMethod: string | null;
-  voiceApplicationSid: string | null;
-  trunkSid: string | null;
-}
 
 export interface IncomingNumberView extends NumberRouting {
   sid: string;
@@ -192,3 +179,5 @@ export function trunkAssociations(access: TwilioAccess, trunkSid: string): Promi
     return { credentialLists: credentialLists.map((l) => l.sid), ipAccessControlLists: ipAccessControlLists.map((l) => l.sid) };
   });
 }
+
+export type { NumberRouting };

@@ -4,10 +4,10 @@
 // weight 10. The one bbb-twilio created (its friendly name is `twilio.trunkName`) is updated when the server
 // moves; origination URLs created by anyone else are reported and left alone.
 
-import type { PlanWarning, TwilioChange } from '../../plan/change.js';
+import type { PlanWarning, TwilioChange } from '../../model/change.js';
 import { sipPort } from '../../resources/firewall.js';
 import type { PlanContext, Resource, ResourcePlan } from '../../resources/resource.js';
-import { sidRef } from '../twilio-operation.js';
+import { sidRef } from '../../model/twilio-operation.js';
 import { type OriginationUrlView, trunkOriginationUrls } from './account-reads.js';
 import { findOwnTrunk } from './own-trunk.js';
 import { allAttributes, changedAttributes, hasTwilio, managedName, twilioChange } from './twilio-change.js';

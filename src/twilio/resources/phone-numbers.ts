@@ -6,10 +6,10 @@
 // or uninstall) puts that routing back exactly. Only numbers this config attached are released: others on the
 // trunk are someone else's. Numbers are never released from the account or deleted.
 
-import type { AttachedNumber } from '../../apply/state.js';
-import type { PlanWarning, TwilioChange } from '../../plan/change.js';
+import type { AttachedNumber } from '../../model/number-routing.js';
+import type { PlanWarning, TwilioChange } from '../../model/change.js';
 import type { PlanContext, Resource, ResourcePlan } from '../../resources/resource.js';
-import { sidRef } from '../twilio-operation.js';
+import { sidRef } from '../../model/twilio-operation.js';
 import { type IncomingNumberView, type NumberRouting, findIncomingNumber, trunkNumbers } from './account-reads.js';
 import { findOwnTrunk } from './own-trunk.js';
 import { type TwilioPlanContext, hasTwilio, managedName, twilioChange } from './twilio-change.js';

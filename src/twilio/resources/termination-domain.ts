@@ -4,7 +4,7 @@
 // termination leaves the config; uninstall deletes the whole trunk.
 
 import type { PlanContext, Resource, ResourcePlan } from '../../resources/resource.js';
-import { sidRef } from '../twilio-operation.js';
+import { sidRef } from '../../model/twilio-operation.js';
 import { findOwnTrunk } from './own-trunk.js';
 import { changedAttributes, hasTwilio, managedName, twilioChange } from './twilio-change.js';
 

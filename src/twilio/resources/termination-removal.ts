@@ -1,7 +1,7 @@
 // Dial-out taken away (no twilio.termination any more, or uninstall): bbb-twilio's credential list and IP
 // access control list are dissociated from its trunk, then deleted with what they hold.
 
-import type { TwilioChange } from '../../plan/change.js';
+import type { TwilioChange } from '../../model/change.js';
 import { type NamedView, type TrunkView, listCredentials, listIpAddresses, trunkAssociations } from './account-reads.js';
 import { type TwilioPlanContext, allAttributes, credentialStateKey, twilioChange } from './twilio-change.js';
 

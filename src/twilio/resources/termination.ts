@@ -5,10 +5,10 @@
 // address would still be allowed to place calls, so it is removed. Without termination (or on uninstall)
 // the lists are dissociated and deleted.
 
-import type { TwilioChange } from '../../plan/change.js';
+import type { TwilioChange } from '../../model/change.js';
 import type { PlanContext, Resource, ResourcePlan } from '../../resources/resource.js';
 import { hashSecret, secretMatches } from '../sip-password.js';
-import { sidRef } from '../twilio-operation.js';
+import { sidRef } from '../../model/twilio-operation.js';
 import {
   type NamedView,
   type TrunkView,

@@ -3,7 +3,7 @@
 // (termination-domain.ts), set after the dial-in steps. Uninstall deletes it, unless it carries origination
 // URLs that bbb-twilio did not create: then it stays, with a warning, so nothing of someone else's is removed.
 
-import type { PlanWarning } from '../../plan/change.js';
+import type { PlanWarning } from '../../model/change.js';
 import type { PlanContext, Resource, ResourcePlan } from '../../resources/resource.js';
 import { trunkNumbers, trunkOriginationUrls } from './account-reads.js';
 import { findOwnTrunk } from './own-trunk.js';

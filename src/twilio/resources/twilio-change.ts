@@ -1,10 +1,10 @@
 // Building blocks of the Twilio resources: their plan context, and TwilioChange values with the attribute
 // lists the plan shows (every attribute for a create or a delete, only the differing ones for an update).
 
-import type { ChangeKind, TwilioAttribute, TwilioChange } from '../../plan/change.js';
+import type { ChangeKind, TwilioAttribute, TwilioChange } from '../../model/change.js';
 import type { PlanContext } from '../../resources/resource.js';
 import type { TwilioAccess } from '../twilio-access.js';
-import type { TwilioOperation, TwilioResourceKind } from '../twilio-operation.js';
+import type { TwilioOperation, TwilioResourceKind } from '../../model/twilio-operation.js';
 
 export type TwilioPlanContext = PlanContext & { twilio: TwilioAccess };
 

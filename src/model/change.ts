@@ -1,7 +1,7 @@
 // A plan is data: the list of changes that `plan` renders and `apply` executes. No second code path.
 
-import type { AttachedNumber } from '../apply/state.js';
-import type { TwilioOperation, TwilioResourceKind } from '../twilio/twilio-operation.js';
+import type { AttachedNumber } from './number-routing.js';
+import type { TwilioOperation, TwilioResourceKind } from './twilio-operation.js';
 
 export type ChangeKind = 'create' | 'update' | 'delete';
 

@@ -1,4 +1,4 @@
-import type { NumberRouting } from './resources/account-reads.js';
+import type { NumberRouting } from './number-routing.js';
 
 // What apply does in the Twilio account, as data: one SDK call per operation. A plan may create a thing and
 // then use it (a new trunk, then its origination URL), so an operation names what it works on either by SID
