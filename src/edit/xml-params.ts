@@ -7,9 +7,9 @@
 import { TargetFileError } from '../errors.js';
 import { formatLineList } from './text-lines.js';
 import { parseXmlWithOffsets, type XMLElement } from './xml-document.js';
-import { escapeXmlAttribute } from './xml-escape.js';
+import { decodeXmlAttribute, escapeXmlAttribute } from './xml-escape.js';
 
-export { escapeXmlAttribute };
+export { decodeXmlAttribute, escapeXmlAttribute };
 
 export interface ParamOccurrence {
   /** The name as written in the file. */
@@ -83,20 +83,3 @@ export function setParamValue(text: string, file: string, name: string, value: s
 }
 
 
-const NAMED_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
-
-/**
- * The value of a raw attribute (as between its quotes): whitespace normalised as XML does
- * (line breaks and tabs become spaces), then the five named entities and character references
- * decoded. An unknown reference is kept as written, as FreeSWITCH does.
- */
-export function decodeXmlAttribute(raw: string): string {
-  const normalised = raw.replace(/\r\n?/g, '\n').replace(/[\t\n]/g, ' ');
-  return normalised.replace(/&(#x[0-9A-Fa-f]+|#[0-9]+|[A-Za-z]+);/g, (whole: string, ref: string) => {
-    if (ref.startsWith('#')) {
-      const code = ref[1] === 'x' ? Number.parseInt(ref.slice(2), 16) : Number.parseInt(ref.slice(1), 10);
-      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-    }
-    return NAMED_ENTITIES[ref] ?? whole;
-  });
-}

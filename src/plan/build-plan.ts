@@ -3,7 +3,6 @@ import { ConfigError } from '../errors.js';
 import { assertFreeswitchAudio, detectFacts, type ServerFacts } from '../host/detect-facts.js';
 import * as path from 'node:path';
 import { readText, type Host } from '../host/host.js';
-import { readRtpPortRange } from '../host/rtp-port-range.js';
 import { readState, type State } from '../apply/state.js';
 import { applyConfigHook } from '../resources/apply-config-hook.js';
 import { bbbWebProperties } from '../resources/bbb-web-properties.js';
@@ -93,7 +92,7 @@ export async function buildPlan(
   if (mode === 'install') assertFreeswitchAudio(facts);
   const state = await readState(host);
   const pinLength = config.dialin.pinLength ?? facts.pinLength.value;
-  if (mode === 'install') await checkConsistency(host, config, facts, pinLength);
+  if (mode === 'install') checkConsistency(config, facts, pinLength);
 
   const context: PlanContext = {
     host,
@@ -121,7 +120,7 @@ export async function buildPlan(
   return { plan, facts, state, context };
 }
 
-async function checkConsistency(host: Host, config: Config, facts: ServerFacts, pinLength: number): Promise<void> {
+function checkConsistency(config: Config, facts: ServerFacts, pinLength: number): void {
   if (pinLength < 5 || pinLength > 11) {
     // Only the server's value gets here: the config's was checked against the same rule when it was loaded.
     throw new ConfigError(
@@ -144,7 +143,7 @@ async function checkConsistency(host: Host, config: Config, facts: ServerFacts, 
       });
     }
     // FreeSWITCH hands these ports to calls' audio: a SIP profile there collides with a call sooner or later.
-    const rtp = await readRtpPortRange(host, facts.confDir);
+    const rtp = facts.rtpPorts;
     if (config.sip.port >= rtp.start && config.sip.port <= rtp.end) {
       throw new ConfigError(
         `${config.file}: sip.port ${config.sip.port} is inside FreeSWITCH's RTP port range ${rtp.start}-${rtp.end} (${rtp.source})`,

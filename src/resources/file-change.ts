@@ -1,3 +1,4 @@
+import { decodeXmlAttribute } from '../edit/xml-escape.js';
 import { TargetFileError } from '../errors.js';
 import { readText } from '../host/host.js';
 import { sha256 } from '../model/state.js';
@@ -118,18 +119,7 @@ function paramValues(text: string | null, names: readonly string[]): string[] {
   if (text === null || names.length === 0) return [];
   const values: string[] = [];
   for (const m of text.matchAll(/<param\s+name\s*=\s*(["'])([^"']*)\1\s+value\s*=\s*(["'])([\s\S]*?)\3/g)) {
-    if (names.includes((m[2] ?? '').toLowerCase()) && m[4]) values.push(m[4], decodeEntities(m[4]));
+    if (names.includes((m[2] ?? '').toLowerCase()) && m[4]) values.push(m[4], decodeXmlAttribute(m[4]));
   }
   return values;
-}
-
-function decodeEntities(raw: string): string {
-  return raw
-    .replace(/&#x([0-9a-f]+);/gi, (_, h: string) => String.fromCodePoint(parseInt(h, 16)))
-    .replace(/&#(\d+);/g, (_, d: string) => String.fromCodePoint(Number(d)))
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
 }

@@ -15,7 +15,8 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EslClient, type EslEvent } from '../../src/freeswitch/esl-client.js';
 import { headerValue } from '../../src/freeswitch/esl-frame.js';
-import { FIXTURES, runCli, type CliRun } from './tree.js';
+import { pointTreeAtEsl } from './freeswitch-tree.js';
+import { FIXTURES, runCli, writeConfig, type CliRun } from './tree.js';
 
 const PREFIX = '/opt/freeswitch';
 const FS_BIN = path.join(PREFIX, 'bin/freeswitch');
@@ -187,11 +188,17 @@ async function choosePorts(): Promise<Ports> {
   };
 }
 
-/** Replace one match of `re` in a file, or fail loudly: an adaptation that silently does nothing hides bugs. */
-async function rewrite(file: string, re: RegExp, replacement: string): Promise<void> {
-  const text = await fs.readFile(file, 'utf8');
-  if (!re.test(text)) throw new Error(`harness: ${re} not found in ${file}`);
-  await fs.writeFile(file, text.replace(re, replacement));
+/**
+ * Apply replacements to a file. A `required` one that matches nothing fails loudly: an adaptation that silently
+ * does nothing hides bugs. The others apply where the tree has the setting.
+ */
+async function rewrite(file: string, edits: [RegExp, string, 'required' | 'if-present'][]): Promise<void> {
+  let text = await fs.readFile(file, 'utf8');
+  for (const [re, replacement, need] of edits) {
+    if (need === 'required' && !re.test(text)) throw new Error(`harness: ${re} not found in ${file}`);
+    text = text.replace(re, replacement);
+  }
+  await fs.writeFile(file, text);
 }
 
 /**
@@ -217,7 +224,7 @@ export async function prepareServerTree(source: TreeSource, opts: { externalIp?:
   execFileSync('chmod', ['-R', 'u+w', conf]);
 
   const ports = await choosePorts();
-  await adaptForLoopback(conf, ports, opts.externalIp ?? ADDR.server);
+  await adaptForLoopback(root, conf, ports, opts.externalIp ?? ADDR.server);
   await addTestParties(conf, ports);
 
   const work = path.join(root, 'fsrun');
@@ -231,46 +238,38 @@ export async function prepareServerTree(source: TreeSource, opts: { externalIp?:
     work,
     cli: (args, env) => runCli([...args, '--root', root], { env: env ?? {} }),
     writeConfig: async (yaml) => {
-      const file = path.join(root, 'etc/bbb-twilio/config.yml');
-      await fs.mkdir(path.dirname(file), { recursive: true });
-      await fs.writeFile(file, yaml, { mode: 0o600 });
-      await fs.chmod(file, 0o600);
+      await writeConfig(root, yaml);
     },
   };
 }
 
 /** The loopback adaptations of ../shared/freeswitch/README.md, plus free ports instead of BBB's fixed ones. */
-async function adaptForLoopback(conf: string, ports: Ports, externalIp: string): Promise<void> {
-  const vars = path.join(conf, 'vars.xml');
-  await rewrite(vars, /data="local_ip_v4=[^"]*"/, `data="local_ip_v4=${ADDR.server}"`);
-  // STUN needs the internet: point the lookups at a loopback address instead (only those: an IP stays).
-  const text = await fs.readFile(vars, 'utf8');
-  await fs.writeFile(
-    vars,
-    text.replace(/data="(external_(?:rtp|sip)_ip)=stun:[^"]*"/g, `data="$1=${externalIp}"`).replace(/data="external_sip_port=\d+"/, `data="external_sip_port=${ports.external}"`),
-  );
+async function adaptForLoopback(root: string, conf: string, ports: Ports, externalIp: string): Promise<void> {
+  await rewrite(path.join(conf, 'vars.xml'), [
+    [/data="local_ip_v4=[^"]*"/, `data="local_ip_v4=${ADDR.server}"`, 'required'],
+    // STUN needs the internet: point the lookups at a loopback address instead (only those: an IP stays).
+    [/data="(external_(?:rtp|sip)_ip)=stun:[^"]*"/g, `data="$1=${externalIp}"`, 'if-present'],
+    [/data="external_sip_port=\d+"/, `data="external_sip_port=${ports.external}"`, 'if-present'],
+  ]);
   // Ports BBB hard-codes in its profiles.
-  const external = path.join(conf, 'sip_profiles/external.xml');
-  await rewrite(external, /name="ws-binding"\s+value=":\d+"/, `name="ws-binding" value=":${ports.externalWs}"`);
-  await rewrite(external, /name="wss-binding"\s+value=":\d+"/, `name="wss-binding" value=":${ports.externalWss}"`);
-  const internal = path.join(conf, 'sip_profiles/internal.xml');
-  await rewrite(internal, /name="sip-port" value="[^"]*"/, `name="sip-port" value="${ports.internal}"`);
-  await rewrite(internal, /name="ws-binding"\s+value=":\d+"/, `name="ws-binding" value=":${ports.internalWs}"`);
-  await rewrite(internal, /name="wss-binding"\s+value=":\d+"/, `name="wss-binding" value=":${ports.internalWss}"`);
-  // BBB's ESL ACL (localnet.auto) refuses 127.0.0.1 on this build; our own port and password.
-  const esl = path.join(conf, 'autoload_configs/event_socket.conf.xml');
-  await rewrite(esl, /name="listen-port" value="[^"]*"/, `name="listen-port" value="${ports.esl}"`);
-  await rewrite(esl, /name="password" value="[^"]*"/, `name="password" value="${ESL_PASSWORD}"`);
-  const eslText = await fs.readFile(esl, 'utf8');
-  await fs.writeFile(esl, eslText.replace(/name="apply-inbound-acl" value="[^"]*"/, 'name="apply-inbound-acl" value="loopback.auto"'));
-  const sw = path.join(conf, 'autoload_configs/switch.conf.xml');
-  const swText = await fs.readFile(sw, 'utf8');
-  await fs.writeFile(
-    sw,
-    swText
-      .replace(/name="rtp-start-port" value="[^"]*"/, `name="rtp-start-port" value="${ports.rtpStart}"`)
-      .replace(/name="rtp-end-port" value="[^"]*"/, `name="rtp-end-port" value="${ports.rtpEnd}"`),
-  );
+  await rewrite(path.join(conf, 'sip_profiles/external.xml'), [
+    [/name="ws-binding"\s+value=":\d+"/, `name="ws-binding" value=":${ports.externalWs}"`, 'required'],
+    [/name="wss-binding"\s+value=":\d+"/, `name="wss-binding" value=":${ports.externalWss}"`, 'required'],
+  ]);
+  await rewrite(path.join(conf, 'sip_profiles/internal.xml'), [
+    [/name="sip-port" value="[^"]*"/, `name="sip-port" value="${ports.internal}"`, 'required'],
+    [/name="ws-binding"\s+value=":\d+"/, `name="ws-binding" value=":${ports.internalWs}"`, 'required'],
+    [/name="wss-binding"\s+value=":\d+"/, `name="wss-binding" value=":${ports.internalWss}"`, 'required'],
+  ]);
+  // Our own event-socket port and password; BBB's ACL (localnet.auto) refuses 127.0.0.1 on this build.
+  await pointTreeAtEsl(root, ports.esl, ESL_PASSWORD, ADDR.server);
+  await rewrite(path.join(conf, 'autoload_configs/event_socket.conf.xml'), [
+    [/name="apply-inbound-acl" value="[^"]*"/, 'name="apply-inbound-acl" value="loopback.auto"', 'if-present'],
+  ]);
+  await rewrite(path.join(conf, 'autoload_configs/switch.conf.xml'), [
+    [/name="rtp-start-port" value="[^"]*"/, `name="rtp-start-port" value="${ports.rtpStart}"`, 'required'],
+    [/name="rtp-end-port" value="[^"]*"/, `name="rtp-end-port" value="${ports.rtpEnd}"`, 'required'],
+  ]);
 }
 
 export function partyProfile(name: string, ip: string, port: number, context: string): string {
