@@ -3,7 +3,7 @@ import { parseDocument, LineCounter, type Document } from 'yaml';
 import { ConfigError } from '../errors.js';
 import { ConfigLocator, SEE_EXAMPLE, yamlSyntaxError, zodIssueToConfigError } from './config-errors.js';
 import { TWILIO_PASSWORD_RULES, generateTwilioPassword, terminationPasswordProblem } from '../twilio/sip-password.js';
-import { configSchema, type Config, type PhoneNumber, type RawConfig } from './schema.js';
+import { configSchema, parseHostPort, type Config, type PhoneNumber, type RawConfig } from './schema.js';
 
 /** yaml's own default: far more than any real config uses, far less than a resource-exhaustion attack needs. */
 const MAX_ALIAS_COUNT = 100;
@@ -121,6 +121,11 @@ function normalise(raw: RawConfig, locate: ConfigLocator, opts: LoadOptions): Co
           : undefined,
     },
     firewall: { backend: raw.firewall.backend },
+    callService: {
+      ...raw.callService,
+      listen: parseHostPort(raw.callService.listen),
+      metrics: parseHostPort(raw.callService.metrics),
+    },
   };
 }
 

@@ -30,6 +30,22 @@ const cidr = z
   .string()
   .refine(isIpv4Cidr, { message: 'is not an IPv4 CIDR with its /bits (like 54.172.60.0/30)' });
 
+/** `HOST:PORT` with an IPv4 host: where the call service listens (FreeSWITCH's `socket` app dials it). */
+const hostPort = z
+  .string()
+  .regex(/^(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})$/, 'must be IPV4:PORT, like 127.0.0.1:8084')
+  .refine((v) => isIpv4(v.split(':')[0] ?? ''), { message: 'has no valid IPv4 address before the colon (like 127.0.0.1:8084)' })
+  .refine((v) => { const port = Number(v.split(':')[1]); return port >= 1 && port <= 65535; }, { message: 'has a port outside 1-65535' });
+
+export const CALL_SERVICE_DEFAULTS = {
+  enabled: true,
+  listen: '127.0.0.1:8084',
+  metrics: '127.0.0.1:9466',
+  digitTimeoutSeconds: 5,
+  maxWaitMinutes: 30,
+  lockout: { failures: 6, minutes: 15, globalPerMinute: 60 },
+} as const;
+
 const numberEntry = z.union([
   z.string().min(1),
   z.strictObject({ number: z.string().min(1), label: z.string().min(1).optional() }),
@@ -107,6 +123,23 @@ export const configSchema = z.strictObject({
       backend: z.enum(['ufw', 'none']).optional(),
     })
     .default({}),
+  /** The call service (`bbb-twilio serve`): FreeSWITCH hands each call to it; the static dialplan is its fallback. */
+  callService: z
+    .strictObject({
+      enabled: z.boolean().default(CALL_SERVICE_DEFAULTS.enabled),
+      listen: hostPort.default(CALL_SERVICE_DEFAULTS.listen),
+      metrics: hostPort.default(CALL_SERVICE_DEFAULTS.metrics),
+      digitTimeoutSeconds: z.number().int().min(1).max(30).default(CALL_SERVICE_DEFAULTS.digitTimeoutSeconds),
+      maxWaitMinutes: z.number().int().min(1).max(720).default(CALL_SERVICE_DEFAULTS.maxWaitMinutes),
+      lockout: z
+        .strictObject({
+          failures: z.number().int().min(1).max(100).default(CALL_SERVICE_DEFAULTS.lockout.failures),
+          minutes: z.number().int().min(1).max(1440).default(CALL_SERVICE_DEFAULTS.lockout.minutes),
+          globalPerMinute: z.number().int().min(1).max(100_000).default(CALL_SERVICE_DEFAULTS.lockout.globalPerMinute),
+        })
+        .default({ ...CALL_SERVICE_DEFAULTS.lockout }),
+    })
+    .default({ ...CALL_SERVICE_DEFAULTS, lockout: { ...CALL_SERVICE_DEFAULTS.lockout } }),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -154,4 +187,30 @@ export interface Config {
       | undefined;
   };
   firewall: { backend: 'ufw' | 'none' | undefined };
+  callService: CallServiceConfig;
+}
+
+export interface HostPort {
+  host: string;
+  port: number;
+}
+
+export interface CallServiceConfig {
+  enabled: boolean;
+  /** Where `serve` listens for FreeSWITCH's outbound event socket; the dialplan's `socket` app dials it. */
+  listen: HostPort;
+  /** `/metrics` and `/healthz`. */
+  metrics: HostPort;
+  digitTimeoutSeconds: number;
+  maxWaitMinutes: number;
+  lockout: { failures: number; minutes: number; globalPerMinute: number };
+}
+
+export function parseHostPort(value: string): HostPort {
+  const at = value.lastIndexOf(':');
+  return { host: value.slice(0, at), port: Number(value.slice(at + 1)) };
+}
+
+export function formatHostPort(hp: HostPort): string {
+  return `${hp.host}:${hp.port}`;
 }
