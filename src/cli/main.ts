@@ -141,6 +141,18 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     });
 
   program
+    .command('serve')
+    .description('the call service: FreeSWITCH hands each dial-in call to it (systemd runs it as bbb-twilio.service)')
+    .option('--root <dir>', ROOT_HELP)
+    .option('--config <file>', CONFIG_HELP)
+    .option('--listen <host:port>', 'where FreeSWITCH\'s outbound event socket connects (default: callService.listen, 127.0.0.1:8084)')
+    .option('--metrics <host:port>', '/metrics and /healthz (default: callService.metrics, 127.0.0.1:9466)')
+    .action(async (opts) => {
+      const { runServe } = await import('./serve-command.js');
+      await run(() => runServe(opts, io))();
+    });
+
+  program
     .command('demo')
     .description('the whole story on a built-in sandbox BBB 3.0 server in a temp dir: plan, apply, plan, rollback')
     .option('--keep', 'keep the sandbox directory afterwards')

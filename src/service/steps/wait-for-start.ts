@@ -1,0 +1,46 @@
+// Step 5: the meeting exists but no web user has joined it yet. BBB ends such a meeting after
+// meetingExpireIfNoUserJoinedInMinutes and a dial-in does not count as a join, so the caller holds (a prompt, then
+// hold music) and joins the moment a web user joins; the meeting ending, or maxWait, ends the wait.
+
+import type { CallContext, MeetingInfo } from '../call-context.js';
+
+export type WaitResult = { kind: 'started'; meeting: MeetingInfo } | { kind: 'ended' } | { kind: 'too-long' };
+
+export async function waitForStart(ctx: CallContext, meeting: MeetingInfo): Promise<WaitResult> {
+  const { channel, settings } = ctx;
+  const since = ctx.now();
+  const watching = new AbortController();
+  const deadline = setTimeout(() => watching.abort(), settings.maxWaitMs);
+  const hold = playHold(ctx, watching.signal);
+  try {
+    const result = await Promise.race([watchUntilStarted(ctx, meeting, watching.signal), ctx.interrupted]);
+    return result;
+  } finally {
+    clearTimeout(deadline);
+    watching.abort();
+    await channel.stopAudio();
+    await hold.catch(() => undefined);
+    ctx.record.callerMs += ctx.now() - since;
+  }
+}
+
+async function watchUntilStarted(ctx: CallContext, meeting: MeetingInfo, signal: AbortSignal): Promise<WaitResult> {
+  for await (const now of ctx.meetings.watch(meeting.voiceBridge, signal)) {
+    if (now === undefined) return { kind: 'ended' };
+    if (now.hasUserJoined) return { kind: 'started', meeting: now };
+  }
+  return signal.aborted ? { kind: 'too-long' } : { kind: 'ended' };
+}
+
+/** "Not started, please hold", then hold music until the wait ends; the prompt again every few minutes. */
+async function playHold(ctx: CallContext, signal: AbortSignal): Promise<void> {
+  const { channel, settings } = ctx;
+  while (!signal.aborted && !channel.gone) {
+    const started = ctx.now();
+    await channel.execute('playback', settings.prompts.notStarted);
+    if (signal.aborted) return;
+    await channel.execute('playback', settings.holdMusic);
+    // A hold source that ends at once (no such stream) must not spin: hold in silence instead.
+    if (ctx.now() - started < 1000 && !signal.aborted) await channel.execute('sleep', '20000');
+  }
+}
