@@ -4,6 +4,7 @@
 import type { CallChannel } from './call-channel.js';
 import type { AudioDestination } from './audio-destination.js';
 import type { CallRecord } from './call-record.js';
+import type { ServiceClock } from './service-clock.js';
 import type { ServiceSettings } from './service-settings.js';
 
 /** A meeting as the call service needs it (from getMeetings). */
@@ -51,7 +52,9 @@ export interface CallContext {
   stopping: AbortSignal;
   /** Rejects with CallEndedError or StoppingError: race it against anything that waits for the caller. */
   interrupted: Promise<never>;
-  /** Milliseconds; injectable for tests. */
+  /** The wall clock in the service, a virtual one in simulate-call. */
+  clock: ServiceClock;
+  /** clock.now(), for brevity. */
   now(): number;
 }
 
@@ -85,11 +88,11 @@ export function interruption(channelEnded: Promise<string>, stopping: AbortSigna
 }
 
 /** Wait, ending early with the call or the service. */
-export async function pause(ctx: Pick<CallContext, 'interrupted'>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
+export async function pause(ctx: Pick<CallContext, 'interrupted' | 'clock'>, ms: number): Promise<void> {
+  let cancel = (): void => undefined;
   try {
-    await Promise.race([new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))), ctx.interrupted]);
+    await Promise.race([new Promise<void>((resolve) => (cancel = ctx.clock.after(ms, resolve))), ctx.interrupted]);
   } finally {
-    clearTimeout(timer);
+    cancel();
   }
 }

@@ -7,6 +7,7 @@ import { newCallRecord } from './call-record.js';
 import { runCall } from './call-session.js';
 import { PROMPTS } from './prompts.js';
 import type { ServiceSettings } from './service-settings.js';
+import { WALL_CLOCK } from './service-clock.js';
 
 const settings: ServiceSettings = {
   tries: 3,
@@ -81,6 +82,7 @@ function call(opts: { meetings?: MapMeetings; lockouts?: CountingLockouts; chann
     record,
     stopping: stopping.signal,
     interrupted: interruption(channel.ended, stopping.signal),
+    clock: WALL_CLOCK,
     now: Date.now,
   });
   return { channel, record, outcome };

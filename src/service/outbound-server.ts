@@ -13,6 +13,7 @@ import type { CallChannel } from './call-channel.js';
 import type { ServiceLog } from './service-log.js';
 import type { ServiceMetrics } from './service-metrics.js';
 import type { ServiceSettings } from './service-settings.js';
+import { WALL_CLOCK, type ServiceClock } from './service-clock.js';
 
 export interface CallServerDeps {
   settings: ServiceSettings;
@@ -21,7 +22,7 @@ export interface CallServerDeps {
   destination: AudioDestination;
   metrics: ServiceMetrics;
   log: ServiceLog;
-  now?: () => number;
+  clock?: ServiceClock;
 }
 
 /** How long SIGTERM waits for calls being handed back before the process exits anyway. */
@@ -33,12 +34,12 @@ export class CallServer {
   private readonly stopping = new AbortController();
   private readonly sockets = new Set<net.Socket>();
   private settings: ServiceSettings;
-  private readonly now: () => number;
+  private readonly clock: ServiceClock;
   private readonly lockouts: Lockouts;
 
   constructor(private readonly deps: CallServerDeps) {
     this.settings = deps.settings;
-    this.now = deps.now ?? Date.now;
+    this.clock = deps.clock ?? WALL_CLOCK;
     this.lockouts = countingLockouts(deps.lockouts, deps.metrics);
     this.server = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
     // Thousands of calls at once are normal for a big server: do not refuse them at the kernel's default backlog.
@@ -72,7 +73,8 @@ export class CallServer {
 
   /** Run a call on any CallChannel (simulate-call uses this with the simulator's channel). */
   async handle(channel: CallChannel): Promise<CallOutcome> {
-    const now = this.now;
+    const clock = this.clock;
+    const now = (): number => clock.now();
     const identity = callerIdentity(channel.callerNumber, { maskCallerId: true });
     const record = newCallRecord(channel.id, identity.masked, now());
     const ctx: CallContext = {
@@ -84,6 +86,7 @@ export class CallServer {
       record,
       stopping: this.stopping.signal,
       interrupted: interruption(channel.ended, this.stopping.signal),
+      clock,
       now,
     };
     this.deps.meetings.callStarted();

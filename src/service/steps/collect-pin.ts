@@ -20,10 +20,10 @@ export async function collectPin(ctx: CallContext, prompt: string): Promise<PinE
   let promptPlaying = true;
   let finish!: (entry: PinEntry) => void;
   const entry = new Promise<PinEntry>((resolve) => (finish = resolve));
-  let timer: NodeJS.Timeout | undefined;
+  let cancel = (): void => undefined;
   const wait = (ms: number, end: PinEnd): void => {
-    clearTimeout(timer);
-    timer = setTimeout(() => finish({ digits, end }), ms);
+    cancel();
+    cancel = ctx.clock.after(ms, () => finish({ digits, end }));
   };
 
   const unsubscribe = channel.onDtmf((key) => {
@@ -52,7 +52,7 @@ export async function collectPin(ctx: CallContext, prompt: string): Promise<PinE
     });
     return await Promise.race([entry, ctx.interrupted]);
   } finally {
-    clearTimeout(timer);
+    cancel();
     unsubscribe();
     ctx.record.callerMs += ctx.now() - typingSince;
   }

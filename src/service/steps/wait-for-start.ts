@@ -10,13 +10,13 @@ export async function waitForStart(ctx: CallContext, meeting: MeetingInfo): Prom
   const { channel, settings } = ctx;
   const since = ctx.now();
   const watching = new AbortController();
-  const deadline = setTimeout(() => watching.abort(), settings.maxWaitMs);
+  const cancelDeadline = ctx.clock.after(settings.maxWaitMs, () => watching.abort());
   const hold = playHold(ctx, watching.signal);
   try {
     const result = await Promise.race([watchUntilStarted(ctx, meeting, watching.signal), ctx.interrupted]);
     return result;
   } finally {
-    clearTimeout(deadline);
+    cancelDeadline();
     watching.abort();
     await channel.stopAudio();
     await hold.catch(() => undefined);
