@@ -18,7 +18,7 @@ const settings: ServiceSettings = {
   firstDigitTimeoutMs: 200,
   ambiguousPinMs: 60,
   maxWaitMs: 2_000,
-  holdMusic: 'local_stream://moh',
+  holdMusic: PROMPTS.holdMusic,
   prompts: PROMPTS,
 };
 

@@ -7,6 +7,7 @@ export interface Prompts {
   meetingEnded: string;
   waitedTooLong: string;
   goodbye: string;
+  holdMusic: string;
 }
 export const PROMPTS: Prompts = {
   enterPin: 'conference/conf-pin.wav',
@@ -16,4 +17,5 @@ export const PROMPTS: Prompts = {
   meetingEnded: 'voicemail/vm-goodbye.wav',
   waitedTooLong: 'voicemail/vm-goodbye.wav',
   goodbye: 'voicemail/vm-goodbye.wav',
+  holdMusic: '/hold-music.wav',
 };

@@ -30,7 +30,7 @@ export function serviceSettings(config: Config, prompts: Prompts = PROMPTS): Ser
     firstDigitTimeoutMs: 10_000,
     ambiguousPinMs: 2_000,
     maxWaitMs: config.callService.maxWaitMinutes * 60_000,
-    holdMusic: 'local_stream://moh',
+    holdMusic: prompts.holdMusic,
     prompts,
   };
 }

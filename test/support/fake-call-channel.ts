@@ -46,7 +46,7 @@ export class FakeCallChannel implements CallChannel {
     }
     if (app === 'hangup') this.hangup(arg ?? 'NORMAL_CLEARING');
     if (app === 'playback' || app === 'sleep') {
-      const endless = (arg ?? '').startsWith('local_stream://');
+      const endless = (arg ?? '').endsWith('hold-music.wav');
       const ms = app === 'sleep' ? Number(arg) : endless ? Infinity : this.opts.playbackMs ?? 5;
       await new Promise<void>((resolve, reject) => {
         const timer = Number.isFinite(ms) ? setTimeout(resolve, ms) : undefined;

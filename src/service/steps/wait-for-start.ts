@@ -32,15 +32,22 @@ async function watchUntilStarted(ctx: CallContext, meeting: MeetingInfo, signal:
   return signal.aborted ? { kind: 'too-long' } : { kind: 'ended' };
 }
 
-/** "Not started, please hold", then hold music until the wait ends; the prompt again every few minutes. */
+/** "Not started, please hold", then hold music until the wait ends, with the prompt again every few minutes. */
 async function playHold(ctx: CallContext, signal: AbortSignal): Promise<void> {
   const { channel, settings } = ctx;
+  let promptedAt = Number.NEGATIVE_INFINITY;
   while (!signal.aborted && !channel.gone) {
+    if (ctx.now() - promptedAt >= REPEAT_PROMPT_MS) {
+      promptedAt = ctx.now();
+      await channel.execute('playback', settings.prompts.notStarted);
+      if (signal.aborted) return;
+    }
+    // BBB's FreeSWITCH has no mod_local_stream: hold music is a file, played again each time it ends.
     const started = ctx.now();
-    await channel.execute('playback', settings.prompts.notStarted);
-    if (signal.aborted) return;
-    await channel.execute('playback', settings.holdMusic);
-    // A hold source that ends at once (no such stream) must not spin: hold in silence instead.
-    if (ctx.now() - started < 1000 && !signal.aborted) await channel.execute('sleep', '20000');
+    const response = await channel.execute('playback', settings.holdMusic);
+    // A missing file ends at once ("FILE NOT FOUND"): hold in silence rather than spin.
+    if (!signal.aborted && (response === 'FILE NOT FOUND' || ctx.now() - started < 1000)) await channel.execute('sleep', '10000');
   }
 }
+
+const REPEAT_PROMPT_MS = 3 * 60_000;
