@@ -211,23 +211,22 @@ export class MeetingDirectory {
   }
 
   private scheduleBackground(): void {
-    if (this.stopped) return;
-    this.backgroundTimer = this.timers.set(() => {
-      this.backgroundTimer = undefined;
-      void this.refresh().then(() => {
-        if (this.calls > 0 && this.backgroundTimer === undefined) this.scheduleBackground();
-      });
-    }, this.backgroundMs);
+    this.repeat('backgroundTimer', this.backgroundMs, () => this.calls > 0);
   }
 
   private scheduleWaiting(): void {
+    this.repeat('waitingTimer', this.waitingMs, () => this.waiters > 0);
+  }
+
+  /** A refresh every `ms` (counted from the end of the last) for as long as `wanted`. */
+  private repeat(which: 'backgroundTimer' | 'waitingTimer', ms: number, wanted: () => boolean): void {
     if (this.stopped) return;
-    this.waitingTimer = this.timers.set(() => {
-      this.waitingTimer = undefined;
+    this[which] = this.timers.set(() => {
+      this[which] = undefined;
       void this.refresh().then(() => {
-        if (this.waiters > 0 && this.waitingTimer === undefined) this.scheduleWaiting();
+        if (wanted() && this[which] === undefined) this.repeat(which, ms, wanted);
       });
-    }, this.waitingMs);
+    }, ms);
   }
 
   private cancel(which: 'backgroundTimer' | 'waitingTimer'): void {
