@@ -3,7 +3,7 @@
 // Answers are XML: <response><returncode>SUCCESS|FAILED</returncode>...</response>.
 
 import { createHash } from 'node:crypto';
-import { XMLParser } from 'fast-xml-parser';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { BbbApiError } from './bbb-api-error.js';
 
 export type ChecksumAlgorithm = 'sha1' | 'sha256' | 'sha384' | 'sha512';
@@ -24,6 +24,11 @@ export interface BbbMeeting {
   voiceBridge: string;
   dialNumber: string;
   participantCount: number;
+  /** A web user has joined (a dial-in does not count): until then BBB ends the meeting after a few minutes. */
+  hasUserJoined: boolean;
+  running: boolean;
+  /** A breakout room: its voiceBridge is its parent's plus one digit. */
+  isBreakout: boolean;
 }
 
 const DEFAULT_TIMEOUT_MS = 5000;
@@ -48,6 +53,9 @@ export async function getMeetings(opts: BbbApiOptions): Promise<BbbMeeting[]> {
     voiceBridge: text(field(m, 'voiceBridge')),
     dialNumber: text(field(m, 'dialNumber')),
     participantCount: Number(text(field(m, 'participantCount'))) || 0,
+    hasUserJoined: flag(field(m, 'hasUserJoined')),
+    running: flag(field(m, 'running')),
+    isBreakout: flag(field(m, 'isBreakout')),
   }));
 }
 
@@ -91,7 +99,8 @@ function apiBase(serverUrl: string): string {
 function parseResponse(body: string, where: string): Record<string, unknown> {
   let doc: unknown;
   try {
-    doc = new XMLParser({ parseTagValue: false, isArray: (name) => name === 'meeting' }).parse(body);
+    // The parser alone accepts a body cut off mid-element (bbb-web stopped mid-answer) as a SUCCESS with half a list.
+    doc = XMLValidator.validate(body) !== true ? undefined : new XMLParser({ parseTagValue: false, isArray: (name) => name === 'meeting' }).parse(body);
   } catch {
     doc = undefined;
   }
@@ -136,6 +145,11 @@ function hintForStatus(status: number): string {
 
 function field(value: unknown, key: string): unknown {
   return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+}
+
+/** BBB writes booleans as `true`/`false` text (FreeMarker `?c`); anything else, or absent, is false. */
+function flag(value: unknown): boolean {
+  return text(value).toLowerCase() === 'true';
 }
 
 function text(value: unknown): string {

@@ -34,9 +34,10 @@ export interface Meetings {
 
 /** Brute-force protection as the steps use it (lockout-book.ts). Keys come from lockoutKey(). */
 export interface Lockouts {
-  lockedUntil(key: string): number | undefined;
-  /** An invalid PIN: whether the number is now locked out, and how long to hold before "not valid". */
-  recordFailure(key: string): { lockedOut: boolean; delayMs: number };
+  /** Until when (ms) the key is locked out, or undefined. */
+  isLockedOut(key: string): number | undefined;
+  /** An invalid PIN: `lockedUntil` when this one locked the number out; how long to hold before "not valid". */
+  recordFailure(key: string): { lockedUntil?: number; delayMs: number };
   /** A caller joined: its earlier failures no longer count. */
   recordJoin(key: string): void;
 }

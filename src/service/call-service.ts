@@ -44,13 +44,14 @@ export async function startCallService(opts: CallServiceOptions): Promise<Runnin
   let api: BbbApiOptions = await readBbbApiAccess(host, timeoutMs);
   const metrics = new ServiceMetrics();
   const directory = new MeetingDirectory({
-    fetchMeetings: async () => (await getMeetings(api)).map((m) => ({ ...m, hasUserJoined: true, running: true, isBreakout: false })),
+    fetchMeetings: async () => getMeetings(api),
     onFetch: (r) => {
       metrics.apiSeconds.labels(r.ok ? 'ok' : 'error').observe(r.seconds);
       if (!r.ok) log.warn({ event: 'bbb-api', error: r.error }, 'BBB API unavailable');
     },
   });
-  const lockouts = await LockoutBook.open(host, config.callService.lockout, (problem) => log.warn({ event: 'lockout-state', problem }, problem));
+  const lockoutProblem = (problem: string): void => log.warn({ event: 'lockout-state', problem }, problem);
+  const lockouts = await LockoutBook.load({ host, ...config.callService.lockout, onProblem: lockoutProblem });
   const server = new CallServer({
     settings: serviceSettings(config),
     meetings: directory,
@@ -107,7 +108,7 @@ export async function startCallService(opts: CallServiceOptions): Promise<Runnin
       stopped = true;
       await server.stop();
       directory.stop();
-      await lockouts.close();
+      await lockouts.stop();
       await http.close();
       log.info({ event: 'stopped' }, 'stopped');
     },

@@ -5,8 +5,7 @@ import { FreeswitchConferenceDestination } from './audio-destination.js';
 import { interruption, type Lockouts, type MeetingInfo, type MeetingLookup, type Meetings } from './call-context.js';
 import { newCallRecord } from './call-record.js';
 import { runCall } from './call-session.js';
-import { PROMPTS } from './prompts.js';
-import type { ServiceSettings } from './service-settings.js';
+import { CALL_PROMPTS as PROMPTS, type ServiceSettings } from './service-settings.js';
 import { WALL_CLOCK } from './service-clock.js';
 
 const settings: ServiceSettings = {
@@ -54,14 +53,14 @@ class CountingLockouts implements Lockouts {
   locked = new Set<string>();
   joins: string[] = [];
   constructor(private readonly limit = 6) {}
-  lockedUntil(key: string): number | undefined {
+  isLockedOut(key: string): number | undefined {
     return this.locked.has(key) ? Date.now() + 60_000 : undefined;
   }
-  recordFailure(key: string): { lockedOut: boolean; delayMs: number } {
+  recordFailure(key: string): { lockedUntil?: number; delayMs: number } {
     const n = (this.failures.get(key) ?? 0) + 1;
     this.failures.set(key, n);
     if (n >= this.limit) this.locked.add(key);
-    return { lockedOut: n >= this.limit, delayMs: 0 };
+    return n >= this.limit ? { lockedUntil: Date.now() + 60_000, delayMs: 0 } : { delayMs: 0 };
   }
   recordJoin(key: string): void {
     this.joins.push(key);
@@ -150,11 +149,11 @@ describe('a call through the service', () => {
     const lockouts = new CountingLockouts();
     const { channel, outcome } = call({ lockouts });
     for (let i = 0; i < 3; i++) {
-      await until(() => channel.executed.filter((e) => e === `playback ${PROMPTS.enterPin}`).length === i + 1);
+      await until(() => channel.executed.filter((e) => e === `playback ${PROMPTS.enterPin}` || e === `playback ${PROMPTS.enterPinAgain}`).length === i + 1);
       await channel.press('99999#');
     }
     assert.equal(await outcome, 'invalid_pin');
-    assert.equal(lockouts.failures.get('15557654321'), 3);
+    assert.equal(lockouts.failures.get('+15557654321'), 3);
     assert.equal(channel.executed.filter((e) => e === `playback ${PROMPTS.pinNotValid}`).length, 2);
     assert.equal(channel.executed.at(-1), 'hangup NORMAL_CLEARING');
   });
@@ -169,7 +168,7 @@ describe('a call through the service', () => {
 
   it('turns a locked-out number away before any PIN prompt', async () => {
     const lockouts = new CountingLockouts();
-    lockouts.locked.add('15557654321');
+    lockouts.locked.add('+15557654321');
     const { channel, outcome } = call({ lockouts });
     assert.equal(await outcome, 'locked_out');
     assert.ok(!channel.executed.includes(`playback ${PROMPTS.enterPin}`));
@@ -180,7 +179,7 @@ describe('a call through the service', () => {
     const lockouts = new CountingLockouts(2);
     const { channel, outcome } = call({ lockouts });
     for (let i = 0; i < 2; i++) {
-      await until(() => channel.executed.filter((e) => e === `playback ${PROMPTS.enterPin}`).length === i + 1);
+      await until(() => channel.executed.filter((e) => e === `playback ${PROMPTS.enterPin}` || e === `playback ${PROMPTS.enterPinAgain}`).length === i + 1);
       await channel.press('99999#');
     }
     assert.equal(await outcome, 'locked_out');

@@ -45,7 +45,7 @@ export async function runCall(ctx: CallContext): Promise<CallOutcome> {
     for (let attempt = 1; attempt <= settings.tries; attempt++) {
       const lastTry = attempt === settings.tries;
       enterStep(record, 'pin', ctx.now());
-      const entry = await collectPin(ctx, settings.prompts.enterPin);
+      const entry = await collectPin(ctx, attempt === 1 ? settings.prompts.enterPin : settings.prompts.enterPinAgain);
       enterStep(record, 'lookup', ctx.now());
       const found = await findMeeting(ctx, entry.digits);
       if (found.kind === 'found') {

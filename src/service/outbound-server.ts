@@ -159,12 +159,12 @@ export class CallServer {
 /** Count PIN failures and lockouts where they happen, whatever book keeps them. */
 function countingLockouts(book: Lockouts, metrics: ServiceMetrics): Lockouts {
   return {
-    lockedUntil: (key) => book.lockedUntil(key),
+    isLockedOut: (key) => book.isLockedOut(key),
     recordJoin: (key) => book.recordJoin(key),
     recordFailure: (key) => {
       metrics.pinFailures.inc();
       const result = book.recordFailure(key);
-      if (result.lockedOut) metrics.lockouts.inc();
+      if (result.lockedUntil !== undefined) metrics.lockouts.inc();
       return result;
     },
   };

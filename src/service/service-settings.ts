@@ -1,7 +1,7 @@
 // The call service's settings, derived once from the config (and again on SIGHUP).
 
 import type { Config } from '../config/schema.js';
-import { PROMPTS, type Prompts } from './prompts.js';
+import { PROMPTS, STOCK_SOUNDS } from './prompts.js';
 
 export interface ServiceSettings {
   tries: number;
@@ -17,10 +17,36 @@ export interface ServiceSettings {
   maxWaitMs: number;
   /** Hold audio while a caller waits for a meeting to start. */
   holdMusic: string;
-  prompts: Prompts;
+  prompts: CallPrompts;
 }
 
-export function serviceSettings(config: Config, prompts: Prompts = PROMPTS): ServiceSettings {
+/** What the caller hears at each point: file paths (ours, absolute) or stock sounds (FreeSWITCH's relative names). */
+export interface CallPrompts {
+  enterPin: string;
+  /** Again, after a PIN that was not valid. */
+  enterPinAgain: string;
+  pinNotValid: string;
+  notStarted: string;
+  tryLater: string;
+  meetingEnded: string;
+  waitedTooLong: string;
+  goodbye: string;
+  holdMusic: string;
+}
+
+export const CALL_PROMPTS: CallPrompts = {
+  enterPin: PROMPTS.welcome,
+  enterPinAgain: STOCK_SOUNDS.enterPin,
+  pinNotValid: PROMPTS.pinNotValid,
+  notStarted: PROMPTS.meetingNotStarted,
+  tryLater: PROMPTS.tooManyInvalidPins,
+  meetingEnded: PROMPTS.meetingEnded,
+  waitedTooLong: PROMPTS.waitedTooLong,
+  goodbye: STOCK_SOUNDS.goodbye,
+  holdMusic: PROMPTS.holdMusic,
+};
+
+export function serviceSettings(config: Config, prompts: CallPrompts = CALL_PROMPTS): ServiceSettings {
   return {
     tries: config.dialin.tries,
     maskCallerId: config.dialin.maskCallerId,

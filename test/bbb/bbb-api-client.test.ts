@@ -11,7 +11,7 @@ const emulators: BbbApiEmulator[] = [];
 after(async () => {
   await Promise.all(emulators.map((e) => e.close()));
 });
-async function emulator(opts: { algorithms?: string[]; behaviour?: BbbEmulatorBehaviour } = {}): Promise<BbbApiEmulator> {
+async function emulator(opts: { algorithms?: string[]; behaviour?: BbbEmulatorBehaviour; delayMs?: number } = {}): Promise<BbbApiEmulator> {
   const e = await startBbbApiEmulator({ secret: SECRET, ...opts });
   emulators.push(e);
   return e;
@@ -42,7 +42,7 @@ test('getMeetings: no meeting, then meetings with their voice bridge kept as tex
   assert.deepEqual(await getMeetings({ serverUrl: e.url, secret: SECRET }), []);
   e.meetings.push({ meetingId: 'm1', meetingName: 'Algebra & co', voiceBridge: '01234', dialNumber: '+1 613 555 0142', participantCount: 7 });
   assert.deepEqual(await getMeetings({ serverUrl: `${e.url}/`, secret: SECRET, algorithm: 'sha512' }), [
-    { meetingId: 'm1', meetingName: 'Algebra & co', voiceBridge: '01234', dialNumber: '+1 613 555 0142', participantCount: 7 },
+    { meetingId: 'm1', meetingName: 'Algebra & co', voiceBridge: '01234', dialNumber: '+1 613 555 0142', participantCount: 7, hasUserJoined: true, running: true, isBreakout: false },
   ]);
   assert.deepEqual(e.requests.map((r) => [r.algorithm, r.checksumOk]), [['sha1', true], ['sha512', true]]);
 });
@@ -62,4 +62,39 @@ test('each failure has its own kind: checksum, http, protocol, timeout, unreacha
   const port = await closedPort();
   const refused = await failure(getMeetings({ serverUrl: `http://127.0.0.1:${port}`, secret: SECRET }));
   assert.deepEqual([refused.failure, refused.message], ['unreachable', `cannot reach http://127.0.0.1:${port}/bigbluebutton/api/getMeetings: connection refused`]);
+});
+
+test('getMeetings reads hasUserJoined, running and isBreakout from BBB 3.0\'s XML, as the meetings change', async () => {
+  const e = await emulator();
+  e.meetings.push(
+    { meetingId: 'parent', meetingName: 'Lecture', voiceBridge: '71234', dialNumber: '', participantCount: 0, hasUserJoined: false },
+    { meetingId: 'room-1', meetingName: 'Lecture (Room 1)', voiceBridge: '712341', dialNumber: '', participantCount: 2, parentMeetingId: 'parent' },
+  );
+  const flags = async (): Promise<[string, boolean, boolean, boolean][]> =>
+    (await getMeetings({ serverUrl: e.url, secret: SECRET })).map((m) => [m.voiceBridge, m.hasUserJoined, m.running, m.isBreakout]);
+  assert.deepEqual(await flags(), [['71234', false, true, false], ['712341', true, true, true]]);
+  const parent = e.meetings[0];
+  assert.ok(parent);
+  parent.hasUserJoined = true;
+  parent.running = false;
+  assert.deepEqual(await flags(), [['71234', true, false, false], ['712341', true, true, true]]);
+});
+
+test('the fake bbb-web: HTTP 500, invalid XML, a refused checksum, FAILED, each a failure of its own kind', async () => {
+  const e = await emulator();
+  const kinds: Partial<Record<BbbEmulatorBehaviour, string>> = { 'server-error': 'http', 'invalid-xml': 'protocol', 'checksum-error': 'checksum', failed: 'failed' };
+  for (const [behaviour, kind] of Object.entries(kinds)) {
+    e.behaviour = behaviour as BbbEmulatorBehaviour;
+    assert.equal((await failure(getMeetings({ serverUrl: e.url, secret: SECRET }))).failure, kind, behaviour);
+  }
+  const failed = await failure(getMeetings({ serverUrl: e.url, secret: SECRET }));
+  assert.equal(failed.message, `${e.url}/bigbluebutton/api/getMeetings answered FAILED (internalError): An internal error occurred`);
+});
+
+test('the fake bbb-web delays its answers and counts the requests it holds at once', async () => {
+  const e = await emulator({ delayMs: 150 });
+  const started = Date.now();
+  await Promise.all([1, 2, 3].map(() => getMeetings({ serverUrl: e.url, secret: SECRET })));
+  assert.ok(Date.now() - started >= 140, 'answered after the delay');
+  assert.deepEqual([e.requests.length, e.maxInFlight, e.inFlight], [3, 3, 0]);
 });

@@ -6,9 +6,9 @@ import { pause, type CallContext } from '../call-context.js';
 /** True when this failure locked the number out (the caller has been told and hung up). */
 export async function rejectPin(ctx: CallContext, lockoutKey: string, opts: { lastTry: boolean }): Promise<boolean> {
   ctx.record.invalidPins += 1;
-  const { lockedOut, delayMs } = ctx.lockouts.recordFailure(lockoutKey);
+  const { lockedUntil, delayMs } = ctx.lockouts.recordFailure(lockoutKey);
   if (delayMs > 0) await pause(ctx, delayMs);
-  if (lockedOut) {
+  if (lockedUntil !== undefined) {
     await ctx.channel.execute('playback', ctx.settings.prompts.tryLater);
     await ctx.channel.execute('hangup', 'CALL_REJECTED');
     return true;

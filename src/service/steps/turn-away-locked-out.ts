@@ -4,7 +4,7 @@ import type { CallContext } from '../call-context.js';
 
 /** True when the caller was turned away. */
 export async function turnAwayLockedOut(ctx: CallContext, key: string): Promise<boolean> {
-  const until = ctx.lockouts.lockedUntil(key);
+  const until = ctx.lockouts.isLockedOut(key);
   if (until === undefined || until <= ctx.now()) return false;
   await ctx.channel.execute('playback', ctx.settings.prompts.tryLater);
   await ctx.channel.execute('hangup', 'CALL_REJECTED');
