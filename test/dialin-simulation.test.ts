@@ -2,29 +2,8 @@
 // run through the simulator (issue 5, item 5).
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { BASE_CONFIG, copyFixture, runCli, writeConfig, type FixtureName } from './support/tree.js';
-
-interface SimJson {
-  simulated: boolean;
-  timeline: { context: string; extension: string; app: string; data: string }[];
-  outcome: { kind: string; target?: string; cause?: string; callerIdName?: string };
-  variables: Record<string, string>;
-  notEmulated: unknown[];
-}
-
-async function installed(fixture: FixtureName, extra = '', mode: 'dedicated' | 'external' = 'dedicated'): Promise<string> {
-  const root = await copyFixture(fixture);
-  await writeConfig(root, BASE_CONFIG + (mode === 'external' ? 'sip:\n  profile: external\n' : '') + extra);
-  const apply = await runCli(['apply', '--root', root, '--yes']);
-  assert.equal(apply.code, 0, apply.stderr);
-  return root;
-}
-
-async function call(root: string, args: string[]): Promise<SimJson> {
-  const run = await runCli(['simulate-call', '--root', root, '--json', ...args]);
-  assert.equal(run.code, 0, run.stderr);
-  return JSON.parse(run.stdout) as SimJson;
-}
+import { call, installed } from './support/simulated-calls.js';
+import { runCli } from './support/tree.js';
 
 for (const mode of ['dedicated', 'external'] as const) {
   test(`${mode}: the right PIN with a web user in the meeting joins it, authorised, with a masked caller ID`, async () => {

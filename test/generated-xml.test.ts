@@ -34,6 +34,7 @@ const dialplan: DialplanInput = {
   allowAnonymous: false,
   maxCallMinutes: 240,
   profile: 'dedicated',
+  callService: null,
 };
 const termination = { domain: 'school.pstn.twilio.com', username: 'bbb-school', password: 'S3cret&"<>\'Pass' };
 
@@ -49,6 +50,27 @@ test('external-mode dialplan (9-digit PIN, 1 try, anonymous allowed, no masking)
   assert.doesNotMatch(xml, /<context/, 'external mode adds extensions to the public context, not a context of its own');
   assert.doesNotMatch(xml, /bbb-twilio-retry/, 'one try means no retry extension');
   await golden('dialplan-external.xml', xml);
+});
+
+test('with the call service, the dedicated dialplan hands the call to it after every check, the static flow right after', async () => {
+  const xml = renderDialplan({ ...dialplan, callService: '127.0.0.1:8084' });
+  assertWellFormed(xml, 'dialplan');
+  const entry = /<extension name="bbb-twilio-dialin">[\s\S]*?<\/extension>/.exec(xml)?.[0] ?? '';
+  const order = ['network_addr', 'destination_number', 'start_dtmf', 'caller_id_number', 'socket_resume=true', 'data="127.0.0.1:8084 async full"', 'bbb-twilio-pin XML'];
+  const at = order.map((s) => entry.indexOf(s));
+  assert.ok(at.every((i, k) => i >= 0 && (k === 0 || i > (at[k - 1] ?? 0))), `entry runs ${order.join(' -> ')} in that order`);
+  // Everything else is the static flow, byte for byte.
+  const withoutSocket = xml.replace(/\n\s*<action application="set" data="socket_resume=true"\/>\n\s*<action application="socket"[^>]*\/>/, '');
+  assert.equal(withoutSocket, renderDialplan(dialplan));
+  await golden('dialplan-dedicated-service.xml', xml);
+});
+
+test('with the call service, the external-mode dialplan (anonymous allowed) hands every call over, withheld ones too', async () => {
+  const xml = renderDialplan({ ...dialplan, profile: 'external', pinLength: 9, tries: 1, allowAnonymous: true, maskCallerId: false, callService: '127.0.0.1:8084' });
+  assertWellFormed(xml, 'dialplan');
+  assert.equal((xml.match(/application="socket"/g) ?? []).length, 1);
+  assert.match(xml, /application="start_dtmf"[\s\S]*application="socket" data="127\.0\.0\.1:8084 async full"\/>\s*<action application="transfer" data="bbb-twilio-pin XML public"\/>/);
+  await golden('dialplan-external-service.xml', xml);
 });
 
 test('dedicated profile with termination matches its golden file; the password comes out escaped and reads back intact', async () => {

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { formatHostPort } from '../config/schema.js';
 import { MANAGED } from '../host/bbb-paths.js';
 import { planFile } from './file-change.js';
 import { renderDialplan } from './render-dialplan.js';
@@ -21,6 +22,7 @@ function dialplanResource(profile: 'dedicated' | 'external'): Resource {
             allowAnonymous: config.dialin.allowAnonymous,
             maxCallMinutes: config.dialin.maxCallMinutes,
             profile,
+            callService: config.callService.enabled ? formatHostPort(config.callService.listen) : null,
           })
         : null;
       const where = profile === 'dedicated' ? 'context "bbb-twilio"' : 'the public context';

@@ -14,6 +14,11 @@ export interface DialplanInput {
   maxCallMinutes: number;
   /** `dedicated`: own context `bbb-twilio`; `external`: extensions included into the `public` context. */
   profile: 'dedicated' | 'external';
+  /**
+   * `HOST:PORT` of the call service (`callService.listen`) the call is handed to first; null: the static flow only
+   * (`callService.enabled: false`).
+   */
+  callService: string | null;
 }
 
 export const MANAGED_HEADER =
@@ -67,13 +72,24 @@ export function renderDialplan(input: DialplanInput): string {
   act(entryCond, 'start_dtmf');
   act(entryCond, 'answer');
   act(entryCond, 'sleep', '500');
+  // Hand the call to the call service, then the static flow. FreeSWITCH goes on with the next action when the
+  // connect fails (nothing listens) and, with socket_resume=true, when the service closes the socket (it hands the
+  // caller back, or dies). The service clears socket_resume before it transfers a caller into a meeting: with resume
+  // in force, closing the socket would throw a joined caller out of the conference.
+  const toPin = (cond: XMLBuilder): void => {
+    if (input.callService !== null) {
+      act(cond, 'set', 'socket_resume=true');
+      act(cond, 'socket', `${input.callService} async full`);
+    }
+    act(cond, 'transfer', to('bbb-twilio-pin'));
+  };
   if (input.allowAnonymous) {
-    act(entryCond, 'transfer', to('bbb-twilio-pin'));
+    toPin(entryCond);
   } else {
     // A withheld number is turned away here, before any PIN: the stock 2.7 and 3.0 conference dialplans have no
     // reject_anonymous of their own to rely on.
     const known = entry.ele('condition', { field: 'caller_id_number', expression: KNOWN_NUMBER });
-    act(known, 'transfer', to('bbb-twilio-pin'));
+    toPin(known);
     known.ele('anti-action', { application: 'playback', data: SOUND_GOODBYE }).up();
     known.ele('anti-action', { application: 'hangup', data: 'CALL_REJECTED' }).up();
   }
