@@ -44,7 +44,11 @@ export class FakeCallChannel implements CallChannel {
       const at = (arg ?? '').indexOf('=');
       this.variables.set((arg ?? '').slice(0, at), (arg ?? '').slice(at + 1));
     }
-    if (app === 'hangup') this.hangup(arg ?? 'NORMAL_CLEARING');
+    if (app === 'hangup') {
+      // As on FreeSWITCH: the channel ends before the application could complete.
+      this.hangup(arg ?? 'NORMAL_CLEARING');
+      throw new CallGoneError(arg ?? 'NORMAL_CLEARING');
+    }
     if (app === 'playback' || app === 'sleep') {
       const endless = (arg ?? '').endsWith('hold-music.wav');
       const ms = app === 'sleep' ? Number(arg) : endless ? Infinity : this.opts.playbackMs ?? 5;

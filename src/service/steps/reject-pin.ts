@@ -2,6 +2,7 @@
 // when many callers guess at once, and the caller hears "that PIN is not valid".
 
 import { pause, type CallContext } from '../call-context.js';
+import { hangUp } from './say-goodbye.js';
 
 /** True when this failure locked the number out (the caller has been told and hung up). */
 export async function rejectPin(ctx: CallContext, lockoutKey: string, opts: { lastTry: boolean }): Promise<boolean> {
@@ -10,7 +11,7 @@ export async function rejectPin(ctx: CallContext, lockoutKey: string, opts: { la
   if (delayMs > 0) await pause(ctx, delayMs);
   if (lockedUntil !== undefined) {
     await ctx.channel.execute('playback', ctx.settings.prompts.tryLater);
-    await ctx.channel.execute('hangup', 'CALL_REJECTED');
+    await hangUp(ctx, 'CALL_REJECTED');
     return true;
   }
   if (!opts.lastTry) await ctx.channel.execute('playback', ctx.settings.prompts.pinNotValid);
