@@ -22,6 +22,8 @@ prompt pin-not-valid 'That PIN is not valid. Please try again.'
 prompt too-many-invalid-pins 'Too many invalid PINs. Please try again later. Goodbye.'
 prompt meeting-ended 'The meeting has ended. Goodbye.'
 prompt waited-too-long 'You have waited too long. Goodbye.'
+prompt muted-press-star-six 'You are muted. Press star six to unmute.'
+prompt muted-press-zero 'You are muted. Press zero to unmute.'
 
 # Music on hold, played in a loop while a caller waits. BBB's FreeSWITCH loads neither mod_local_stream nor
 # mod_tone_stream (its modules.conf.xml), so `local_stream://moh` would be silence: a file of our own instead.

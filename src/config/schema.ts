@@ -44,7 +44,10 @@ export const CALL_SERVICE_DEFAULTS = {
   digitTimeoutSeconds: 5,
   maxWaitMinutes: 30,
   lockout: { failures: 6, minutes: 15, globalPerMinute: 60 },
+  keys: { toggleMute: ['*6', '0'] },
 } as const;
+
+const keySequence = z.string().regex(/^[0-9*#]{1,4}$/, 'must be 1 to 4 keypad keys (0-9, * or #), like *6');
 
 const numberEntry = z.union([
   z.string().min(1),
@@ -138,8 +141,14 @@ export const configSchema = z.strictObject({
           globalPerMinute: z.number().int().min(1).max(100_000).default(CALL_SERVICE_DEFAULTS.lockout.globalPerMinute),
         })
         .default({ ...CALL_SERVICE_DEFAULTS.lockout }),
+      /** Keys a caller in the meeting presses; the service acts on those the conference profile does not bind. */
+      keys: z
+        .strictObject({
+          toggleMute: z.array(keySequence).max(4).default([...CALL_SERVICE_DEFAULTS.keys.toggleMute]),
+        })
+        .default({ toggleMute: [...CALL_SERVICE_DEFAULTS.keys.toggleMute] }),
     })
-    .default({ ...CALL_SERVICE_DEFAULTS, lockout: { ...CALL_SERVICE_DEFAULTS.lockout } }),
+    .default({ ...CALL_SERVICE_DEFAULTS, lockout: { ...CALL_SERVICE_DEFAULTS.lockout }, keys: { toggleMute: [...CALL_SERVICE_DEFAULTS.keys.toggleMute] } }),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -204,6 +213,7 @@ export interface CallServiceConfig {
   digitTimeoutSeconds: number;
   maxWaitMinutes: number;
   lockout: { failures: number; minutes: number; globalPerMinute: number };
+  keys: { toggleMute: string[] };
 }
 
 export function parseHostPort(value: string): HostPort {

@@ -12,6 +12,15 @@ export interface AudioDestination {
   hasMembers(channel: CallChannel, voiceBridge: string): Promise<boolean>;
   /** Put the caller into the meeting's audio. Resolves once the call has been handed over. */
   join(channel: CallChannel, voiceBridge: string, identity: CallerIdentity): Promise<void>;
+  /** The in-meeting keypad's actions, where the destination has them. */
+  readonly member?: MemberControls;
+}
+
+/** What the keypad does to one member of the meeting's audio, named by the member id its join event gave. */
+export interface MemberControls {
+  setMuted(channel: CallChannel, voiceBridge: string, memberId: string, muted: boolean): Promise<void>;
+  /** Play a sound to that member alone. */
+  tell(channel: CallChannel, voiceBridge: string, memberId: string, sound: string): Promise<void>;
 }
 
 /**
@@ -19,6 +28,16 @@ export interface AudioDestination {
  * default`), exactly as web audio arrives, so akka-fsesl sees the member and BBB shows a dial-in user.
  */
 export class FreeswitchConferenceDestination implements AudioDestination {
+  readonly member: MemberControls = {
+    // `quiet`: the profile's own muted-sound would otherwise play too (cdquality has one); we confirm ourselves.
+    setMuted: async (channel, voiceBridge, memberId, muted) => {
+      await channel.api(`conference ${digitsOnly(voiceBridge)} ${muted ? 'mute' : 'unmute'} ${memberIdOnly(memberId)} quiet`);
+    },
+    tell: async (channel, voiceBridge, memberId, sound) => {
+      await channel.api(`conference ${digitsOnly(voiceBridge)} play ${sound} ${memberIdOnly(memberId)}`);
+    },
+  };
+
   describe(voiceBridge: string): string {
     return `BBB FreeSWITCH conference ${voiceBridge}`;
   }
@@ -37,9 +56,16 @@ export class FreeswitchConferenceDestination implements AudioDestination {
     await channel.setVariable('bbb_authorized', 'true');
     // Closing a resumed socket after the transfer would throw the caller out of the conference (CS_RESET).
     await channel.setVariable('socket_resume', 'false');
+    // Before the transfer, so the add-member event (the member id the keypad needs) cannot be missed.
+    await channel.watchConference();
     // transfer completes at once (the channel leaves the socket app's park for the new extension).
     await channel.execute('transfer', `${pin} XML default`);
   }
+}
+
+function memberIdOnly(memberId: string): string {
+  if (!/^\d{1,10}$/.test(memberId)) throw new Error(`refusing a conference member id that is not a number: ${JSON.stringify(memberId.slice(0, 20))}`);
+  return memberId;
 }
 
 function digitsOnly(voiceBridge: string): string {

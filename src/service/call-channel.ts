@@ -32,6 +32,10 @@ export interface CallChannel {
   stopAudio(): Promise<void>;
   /** Each DTMF key as FreeSWITCH receives it; returns the unsubscribe function. */
   onDtmf(listener: (digit: string) => void): () => void;
+  /** Ask for this call's conference member events (add-member, mute-member, ...); before the transfer, so none is missed. */
+  watchConference(): Promise<void>;
+  /** This call's `conference::maintenance` events, headers decoded; returns the unsubscribe function. */
+  onConferenceEvent(listener: (event: Record<string, string>) => void): () => void;
   /** Give the call back to the dialplan (it goes on after the `socket` action) and close the connection. */
   handBack(): Promise<void>;
   /** Close the connection and leave the call where it is (in a conference after a join). */

@@ -57,6 +57,8 @@ export interface CallContext {
   clock: ServiceClock;
   /** clock.now(), for brevity. */
   now(): number;
+  /** A caller muted or unmuted from the keypad (metrics). */
+  onKeypad(action: 'mute' | 'unmute'): void;
 }
 
 export class StoppingError extends Error {

@@ -22,6 +22,8 @@ export interface CallRecord {
   invalidPins: number;
   /** Set when the caller was put into the meeting (ms). */
   joinedAt: number | undefined;
+  /** In the meeting: the caller's microphone is muted (from the conference's own events). */
+  muted: boolean;
 }
 
 export function newCallRecord(id: string, maskedNumber: string, now: number): CallRecord {
@@ -37,6 +39,7 @@ export function newCallRecord(id: string, maskedNumber: string, now: number): Ca
     callerMs: 0,
     invalidPins: 0,
     joinedAt: undefined,
+    muted: false,
   };
 }
 

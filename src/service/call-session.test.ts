@@ -19,6 +19,8 @@ const settings: ServiceSettings = {
   maxWaitMs: 2_000,
   holdMusic: PROMPTS.holdMusic,
   prompts: PROMPTS,
+  muteKeys: ['*6', '0'],
+  conferenceControls: new Map(),
 };
 
 function meeting(voiceBridge: string, hasUserJoined = true): MeetingInfo {
@@ -83,8 +85,15 @@ function call(opts: { meetings?: MapMeetings; lockouts?: CountingLockouts; chann
     interrupted: interruption(channel.ended, stopping.signal),
     clock: WALL_CLOCK,
     now: Date.now,
+    onKeypad: () => undefined,
   });
-  return { channel, record, outcome };
+  // A joined caller's session lasts until the call ends: the test hangs up once the transfer ran.
+  const joined = async (): Promise<string> => {
+    await until(() => channel.executed.some((e) => e.startsWith('transfer ')) || channel.gone);
+    channel.hangup();
+    return outcome;
+  };
+  return { channel, record, outcome, joined };
 }
 
 const until = async (cond: () => boolean): Promise<void> => {
@@ -94,10 +103,10 @@ const until = async (cond: () => boolean): Promise<void> => {
 
 describe('a call through the service', () => {
   it('joins a meeting with a web user the moment the PIN is typed, masked, with socket_resume cleared before the transfer', async () => {
-    const { channel, outcome, record } = call({ meetings: new MapMeetings(new Map([['12345', meeting('12345')]])) });
+    const { channel, joined, record } = call({ meetings: new MapMeetings(new Map([['12345', meeting('12345')]])) });
     await until(() => channel.executed.some((e) => e.startsWith('playback')));
     await channel.press('12345');
-    assert.equal(await outcome, 'joined');
+    assert.equal(await joined(), 'joined');
     const transfer = channel.executed.indexOf('transfer 12345 XML default');
     assert.ok(transfer > 0, channel.executed.join('\n'));
     assert.ok(channel.executed.indexOf('set socket_resume=false') < transfer);
@@ -109,27 +118,27 @@ describe('a call through the service', () => {
 
   it('waits for a breakout room digit after a PIN that is also the start of another, then joins the shorter one', async () => {
     const meetings = new MapMeetings(new Map([['12345', meeting('12345')], ['123451', meeting('123451')]]));
-    const { channel, outcome } = call({ meetings });
+    const { channel, joined } = call({ meetings });
     await until(() => channel.executed.some((e) => e.startsWith('playback')));
     await channel.press('12345');
-    assert.equal(await outcome, 'joined');
+    assert.equal(await joined(), 'joined');
     assert.ok(channel.executed.includes('transfer 12345 XML default'));
     const second = call({ meetings, channel: new FakeCallChannel({ id: 'two' }) });
     await until(() => second.channel.executed.some((e) => e.startsWith('playback')));
     await second.channel.press('123451');
-    assert.equal(await second.outcome, 'joined');
+    assert.equal(await second.joined(), 'joined');
     assert.ok(second.channel.executed.includes('transfer 123451 XML default'));
   });
 
   it('holds a caller whose meeting has no web user yet and joins once one joins', async () => {
     const meetings = new MapMeetings(new Map([['55555', meeting('55555', false)]]));
-    const { channel, outcome, record } = call({ meetings });
+    const { channel, joined, record } = call({ meetings });
     await until(() => channel.executed.some((e) => e.startsWith('playback')));
     await channel.press('55555');
     await until(() => record.step === 'waiting');
     assert.ok(!channel.executed.some((e) => e.startsWith('transfer')));
     meetings.map.set('55555', meeting('55555', true));
-    assert.equal(await outcome, 'joined_after_wait');
+    assert.equal(await joined(), 'joined_after_wait');
     assert.ok(channel.executed.includes(`playback ${PROMPTS.notStarted}`));
     assert.ok(channel.executed.includes('transfer 55555 XML default'));
   });
@@ -191,10 +200,10 @@ describe('a call through the service', () => {
     meetings.down = true;
     const channel = new FakeCallChannel({ api: (c) => (c === 'conference 12345 list' ? '1;sofia/external/1001-bbbID-x@1.2.3.4;uuid;name;num;hear|speak;0;0;100\n' : '') });
     const lockouts = new CountingLockouts();
-    const { outcome } = call({ meetings, channel, lockouts });
+    const { joined } = call({ meetings, channel, lockouts });
     await until(() => channel.executed.some((e) => e.startsWith('playback')));
     await channel.press('12345#');
-    assert.equal(await outcome, 'api_fallback');
+    assert.equal(await joined(), 'api_fallback');
     assert.ok(channel.executed.includes('transfer 12345 XML default'));
     assert.equal(lockouts.failures.size, 0);
   });
@@ -227,10 +236,10 @@ describe('a call through the service', () => {
 
   it('never puts a caller-chosen number into an application argument', async () => {
     const channel = new FakeCallChannel({ callerNumber: '${system(id)}' });
-    const { outcome } = call({ channel, meetings: new MapMeetings(new Map([['12345', meeting('12345')]])), settings: { allowAnonymous: true } });
+    const { joined } = call({ channel, meetings: new MapMeetings(new Map([['12345', meeting('12345')]])), settings: { allowAnonymous: true } });
     await until(() => channel.executed.some((e) => e.startsWith('playback')));
     await channel.press('12345');
-    assert.equal(await outcome, 'joined');
+    assert.equal(await joined(), 'joined');
     assert.ok(!channel.executed.some((e) => e.includes('system')), channel.executed.join('\n'));
     assert.ok(channel.executed.includes('set_profile_var caller_id_name=Phone caller'));
   });

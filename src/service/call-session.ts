@@ -22,6 +22,7 @@ import { sayGoodbye } from './steps/say-goodbye.js';
 import { conferenceHasMember } from './steps/static-rule.js';
 import { turnAwayLockedOut } from './steps/turn-away-locked-out.js';
 import { waitForStart } from './steps/wait-for-start.js';
+import { inMeetingKeypad } from './steps/in-meeting-keypad.js';
 import { lockoutKey } from './lockout-book.js';
 
 export async function runCall(ctx: CallContext): Promise<CallOutcome> {
@@ -31,6 +32,12 @@ export async function runCall(ctx: CallContext): Promise<CallOutcome> {
   const end = (outcome: CallOutcome): CallOutcome => {
     record.outcome = outcome;
     enterStep(record, record.step === 'joined' ? 'joined' : 'ending', ctx.now());
+    return outcome;
+  };
+  /** Joined: the outcome is known; the service stays for the keypad until the call ends or the service stops. */
+  const inMeeting = async (outcome: CallOutcome, voiceBridge: string): Promise<CallOutcome> => {
+    record.outcome = outcome;
+    await inMeetingKeypad(ctx, voiceBridge);
     return outcome;
   };
   try {
@@ -52,13 +59,13 @@ export async function runCall(ctx: CallContext): Promise<CallOutcome> {
         record.meetingId = found.meeting.meetingId;
         if (found.meeting.hasUserJoined) {
           await joinMeeting(ctx, found.meeting.voiceBridge, identity, key);
-          return end('joined');
+          return await inMeeting('joined', found.meeting.voiceBridge);
         }
         enterStep(record, 'waiting', ctx.now());
         const waited = await waitForStart(ctx, found.meeting);
         if (waited.kind === 'started') {
           await joinMeeting(ctx, waited.meeting.voiceBridge, identity, key);
-          return end('joined_after_wait');
+          return await inMeeting('joined_after_wait', waited.meeting.voiceBridge);
         }
         await sayGoodbye(ctx, waited.kind === 'ended' ? settings.prompts.meetingEnded : settings.prompts.waitedTooLong);
         return end('hung_up');
@@ -66,7 +73,7 @@ export async function runCall(ctx: CallContext): Promise<CallOutcome> {
       if (found.kind === 'unavailable') {
         if (await conferenceHasMember(ctx, entry.digits)) {
           await joinMeeting(ctx, entry.digits, identity, key);
-          return end('api_fallback');
+          return await inMeeting('api_fallback', entry.digits);
         }
         // The PIN may be right: BBB could not say. Not held against the caller.
         if (!lastTry) await ctx.channel.execute('playback', settings.prompts.pinNotValid);
@@ -77,11 +84,15 @@ export async function runCall(ctx: CallContext): Promise<CallOutcome> {
     await sayGoodbye(ctx, settings.prompts.goodbye);
     return end('invalid_pin');
   } catch (err) {
-    if (err instanceof StoppingError && record.step !== 'joined') {
+    if (record.step === 'joined' && (err instanceof StoppingError || err instanceof CallEndedError || channel.gone)) {
+      // In the meeting the call no longer depends on the service: a stop leaves it there (socket_resume is false).
+      return record.outcome ?? 'joined';
+    }
+    if (err instanceof StoppingError) {
       await channel.handBack();
       return end('handed_back');
     }
-    if (err instanceof CallEndedError || channel.gone) return end(record.step === 'joined' ? record.outcome ?? 'joined' : 'hung_up');
+    if (err instanceof CallEndedError || channel.gone) return end('hung_up');
     // A fault of ours must not cost the caller the call: the static flow takes over.
     await channel.handBack().catch(() => undefined);
     end('error');

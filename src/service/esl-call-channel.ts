@@ -111,10 +111,20 @@ export class EslCallChannel implements CallChannel {
     return () => this.dtmfListeners.delete(listener);
   }
 
-  /** Every event of this channel (conference member events, for the keypad). */
-  onChannelEvent(listener: (event: EslEvent) => void): () => void {
-    this.eventListeners.add(listener);
-    return () => this.eventListeners.delete(listener);
+  /**
+   * `myevents` alone sends no CUSTOM events; asking for conference::maintenance adds this call's member events only
+   * (the myevents filter on Unique-ID still holds: proven on the real FreeSWITCH).
+   */
+  async watchConference(): Promise<void> {
+    await this.guard(this.connection.command('event plain CUSTOM conference::maintenance'));
+  }
+
+  onConferenceEvent(listener: (event: Record<string, string>) => void): () => void {
+    const wrapped = (e: EslEvent): void => {
+      if (e.headers['Event-Subclass'] === 'conference::maintenance') listener(e.headers);
+    };
+    this.eventListeners.add(wrapped);
+    return () => this.eventListeners.delete(wrapped);
   }
 
   async handBack(): Promise<void> {

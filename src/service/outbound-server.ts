@@ -88,6 +88,7 @@ export class CallServer {
       interrupted: interruption(channel.ended, this.stopping.signal),
       clock,
       now,
+      onKeypad: (action) => this.deps.metrics.keypad.labels(action).inc(),
     };
     this.deps.meetings.callStarted();
     let finished!: () => void;
@@ -102,7 +103,8 @@ export class CallServer {
     }
     if (record.joinedAt !== undefined) {
       this.deps.metrics.setupSeconds.observe(Math.max(0, record.joinedAt - record.startedAt - record.callerMs) / 1000);
-      // The joined caller no longer needs the service: a service restart must not touch it.
+      if (channel.gone) this.deps.metrics.joinedSeconds.observe((now() - record.joinedAt) / 1000);
+      // Stopping: the joined caller stays in the meeting (socket_resume is false) when the connection closes.
       await channel.release().catch(() => undefined);
     }
     this.deps.metrics.finished(outcome);

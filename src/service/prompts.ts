@@ -45,6 +45,10 @@ export const PROMPTS = {
   meetingEnded: path.join(SOUNDS, 'meeting-ended.wav'),
   /** "You have waited too long. Goodbye." */
   waitedTooLong: path.join(SOUNDS, 'waited-too-long.wav'),
+  /** "You are muted. Press star six to unmute." (the meeting muted the caller on entry) */
+  mutedPressStarSix: path.join(SOUNDS, 'muted-press-star-six.wav'),
+  /** "You are muted. Press zero to unmute." */
+  mutedPressZero: path.join(SOUNDS, 'muted-press-zero.wav'),
   /**
    * Music while a caller waits, for endless_playback. BBB's FreeSWITCH loads neither mod_local_stream nor
    * mod_tone_stream, so its `hold_music` (local_stream://moh) plays nothing there.
@@ -59,4 +63,7 @@ export const STOCK_SOUNDS = {
   /** callie: "That PIN is invalid." */
   badPin: 'conference/conf-bad-pin.wav',
   goodbye: 'voicemail/vm-goodbye.wav',
+  /** The conference's own confirmations, played to the one caller who pressed the key. */
+  muted: 'conference/conf-muted.wav',
+  unmuted: 'conference/conf-unmuted.wav',
 } as const;

@@ -31,6 +31,19 @@ export class ServiceMetrics {
     registers: [this.registry],
   });
 
+  readonly keypad = new Counter({
+    name: 'bbb_twilio_keypad_total',
+    help: 'Keypad actions of callers in a meeting',
+    labelNames: ['action'] as const,
+    registers: [this.registry],
+  });
+  readonly joinedSeconds = new Histogram({
+    name: 'bbb_twilio_calls_joined_seconds',
+    help: 'Time phone callers spent in their meeting',
+    buckets: [60, 300, 900, 1800, 3600, 5400, 7200, 14400],
+    registers: [this.registry],
+  });
+
   constructor() {
     const live = (): { active: number; waiting: number } => this.liveCounts();
     this.active = new Gauge({
@@ -51,6 +64,7 @@ export class ServiceMetrics {
     });
     // Every outcome is present from the start, so rate() and dashboards see zeros, not gaps.
     for (const outcome of OUTCOMES) this.calls.labels(outcome).inc(0);
+    for (const action of ['mute', 'unmute']) this.keypad.labels(action).inc(0);
   }
 
   finished(outcome: CallOutcome): void {

@@ -1,6 +1,7 @@
 // The call service's settings, derived once from the config (and again on SIGHUP).
 
 import type { Config } from '../config/schema.js';
+import type { ProfileControls } from '../freeswitch/conference-controls.js';
 import { PROMPTS, STOCK_SOUNDS } from './prompts.js';
 
 export interface ServiceSettings {
@@ -18,6 +19,10 @@ export interface ServiceSettings {
   /** Hold audio while a caller waits for a meeting to start. */
   holdMusic: string;
   prompts: CallPrompts;
+  /** Key sequences that toggle the caller's mute in the meeting. */
+  muteKeys: string[];
+  /** Each conference profile's caller-controls (conference.conf.xml), so no key is acted on twice. */
+  conferenceControls: ReadonlyMap<string, ProfileControls>;
 }
 
 /** What the caller hears at each point: file paths (ours, absolute) or stock sounds (FreeSWITCH's relative names). */
@@ -32,6 +37,10 @@ export interface CallPrompts {
   waitedTooLong: string;
   goodbye: string;
   holdMusic: string;
+  mutedPressStarSix: string;
+  mutedPressZero: string;
+  muted: string;
+  unmuted: string;
 }
 
 export const CALL_PROMPTS: CallPrompts = {
@@ -44,9 +53,17 @@ export const CALL_PROMPTS: CallPrompts = {
   waitedTooLong: PROMPTS.waitedTooLong,
   goodbye: STOCK_SOUNDS.goodbye,
   holdMusic: PROMPTS.holdMusic,
+  mutedPressStarSix: PROMPTS.mutedPressStarSix,
+  mutedPressZero: PROMPTS.mutedPressZero,
+  muted: STOCK_SOUNDS.muted,
+  unmuted: STOCK_SOUNDS.unmuted,
 };
 
-export function serviceSettings(config: Config, prompts: CallPrompts = CALL_PROMPTS): ServiceSettings {
+export function serviceSettings(
+  config: Config,
+  conferenceControls: ReadonlyMap<string, ProfileControls> = new Map(),
+  prompts: CallPrompts = CALL_PROMPTS,
+): ServiceSettings {
   return {
     tries: config.dialin.tries,
     maskCallerId: config.dialin.maskCallerId,
@@ -58,5 +75,7 @@ export function serviceSettings(config: Config, prompts: CallPrompts = CALL_PROM
     maxWaitMs: config.callService.maxWaitMinutes * 60_000,
     holdMusic: prompts.holdMusic,
     prompts,
+    muteKeys: config.callService.keys.toggleMute,
+    conferenceControls,
   };
 }

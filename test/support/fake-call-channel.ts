@@ -11,6 +11,10 @@ export interface FakeChannelOptions {
   playbackMs?: number;
   /** The answer to `api` commands. */
   api?: (command: string) => string;
+  /** The conference profile a transfer into `<pin> XML default` joins (add-member's Conference-Profile-Name). */
+  conferenceProfile?: string;
+  /** The member joins muted (the meeting's mute-on-start as the add-member event shows it). */
+  joinMuted?: boolean;
 }
 
 export class FakeCallChannel implements CallChannel {
@@ -44,6 +48,11 @@ export class FakeCallChannel implements CallChannel {
       const at = (arg ?? '').indexOf('=');
       this.variables.set((arg ?? '').slice(0, at), (arg ?? '').slice(at + 1));
     }
+    if (app === 'transfer' && /^\d+ XML default$/.test(arg ?? '')) {
+      // BBB's bbb_conferences puts the caller into conference <pin>: FreeSWITCH announces the member.
+      const conference = (arg ?? '').split(' ')[0] ?? '';
+      setTimeout(() => this.conferenceEvent({ Action: 'add-member', 'Conference-Name': conference, 'Conference-Profile-Name': this.opts.conferenceProfile ?? 'cdquality', 'Member-ID': '7', Speak: this.opts.joinMuted ? 'false' : 'true' }), 1);
+    }
     if (app === 'hangup') {
       // As on FreeSWITCH: the channel ends before the application could complete.
       this.hangup(arg ?? 'NORMAL_CLEARING');
@@ -73,13 +82,34 @@ export class FakeCallChannel implements CallChannel {
     await this.execute('set', `${name}=${value}`);
   }
 
+  readonly apis: string[] = [];
+
   async api(command: string): Promise<string> {
     if (this.endedWith) throw new CallGoneError(this.endedWith);
+    this.apis.push(command);
     return this.opts.api?.(command) ?? '-ERR no reply\n';
   }
 
   async stopAudio(): Promise<void> {
     this.stopCurrent?.();
+  }
+
+  watchedConference = false;
+  private readonly conferenceListeners = new Set<(e: Record<string, string>) => void>();
+
+  async watchConference(): Promise<void> {
+    this.watchedConference = true;
+  }
+
+  onConferenceEvent(listener: (event: Record<string, string>) => void): () => void {
+    this.conferenceListeners.add(listener);
+    return () => this.conferenceListeners.delete(listener);
+  }
+
+  /** FreeSWITCH sends a conference::maintenance event for this call (add-member, mute-member, ...). */
+  conferenceEvent(headers: Record<string, string>): void {
+    if (!this.watchedConference) return;
+    for (const l of this.conferenceListeners) l({ 'Event-Subclass': 'conference::maintenance', 'Unique-ID': this.id, ...headers });
   }
 
   onDtmf(listener: (digit: string) => void): () => void {
