@@ -47,13 +47,9 @@ const DATASOURCE = { type: 'prometheus', uid: '${DS_PROMETHEUS}' };
 const queryPanels = dashboard.panels.filter((p) => p.type !== 'row');
 const targets = queryPanels.flatMap((p) => (p.targets ?? []).map((t) => ({ panel: p.title ?? p.type, ...t })));
 
-// Metrics announced by issue 11 that the service does not register yet; dropped from here once it does.
-const COMING: Record<string, string> = { bbb_twilio_keypad_total: 'counter', bbb_twilio_calls_joined_seconds: 'histogram' };
-
 async function exportedMetrics(): Promise<Map<string, string>> {
   const exported = new Map<string, string>();
   for (const m of await new ServiceMetrics().registry.getMetricsAsJSON()) exported.set(m.name, String(m.type));
-  for (const [name, type] of Object.entries(COMING)) if (!exported.has(name)) exported.set(name, type);
   return exported;
 }
 
