@@ -153,6 +153,32 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     });
 
   program
+    .command('calls')
+    .description('the calls the call service is handling now: number (masked), step, meeting, time, microphone')
+    .option('--root <dir>', ROOT_HELP)
+    .option('--config <file>', CONFIG_HELP)
+    .option('--metrics <host:port>', 'the service\'s HTTP address (default: callService.metrics, 127.0.0.1:9466)')
+    .option('--json', 'machine-readable: {"calls":[{"number","step","meetingId","since","muted",...}]}')
+    .option('--watch', 'redraw every second until Ctrl-C')
+    .option('--lockouts', 'list locked-out numbers (masked) with the time left instead')
+    .action(async (opts) => {
+      const { runCalls } = await import('./calls-command.js');
+      await run(() => runCalls(opts, io))();
+    });
+
+  program
+    .command('unlock')
+    .description('lift the lockout of a caller number (locked out for too many invalid PINs)')
+    .argument('<number>', 'the caller\'s number, e.g. +15551234567')
+    .option('--root <dir>', ROOT_HELP)
+    .option('--config <file>', CONFIG_HELP)
+    .option('--metrics <host:port>', 'the service\'s HTTP address (default: callService.metrics)')
+    .action(async (number: string, opts) => {
+      const { runUnlock } = await import('./calls-command.js');
+      await run(() => runUnlock(number, opts, io))();
+    });
+
+  program
     .command('demo')
     .description('the whole story on a built-in sandbox BBB 3.0 server in a temp dir: plan, apply, plan, rollback')
     .option('--keep', 'keep the sandbox directory afterwards')

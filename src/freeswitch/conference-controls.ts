@@ -25,6 +25,9 @@ const BUILT_IN_DEFAULT: ReadonlyMap<string, string> = new Map([
   ['#', 'hangup'],
 ]);
 
+/** What FreeSWITCH does when bbb-twilio could not read the profile: assume the built-in group (never a double toggle). */
+export const ASSUMED_CONTROLS: ProfileControls = { group: 'default (assumed)', bindings: BUILT_IN_DEFAULT };
+
 export interface ProfileControls {
   /** The group in force: a name, or "none". */
   group: string;

@@ -2,12 +2,16 @@
 // lockout book, metrics and health. `serve` runs it; SIGHUP calls reload(), SIGTERM stop().
 
 import type { Config } from '../config/schema.js';
+import { conferenceControls, type ProfileControls } from '../freeswitch/conference-controls.js';
+import { loadFreeswitchConfig } from '../freeswitch/simulator/load-config.js';
 import { formatHostPort } from '../config/schema.js';
 import { getMeetings } from '../bbb/bbb-api-client.js';
 import type { Host } from '../host/host.js';
 import { FreeswitchConferenceDestination, type AudioDestination } from './audio-destination.js';
 import { readBbbApiAccess } from './bbb-api-access.js';
 import { startHttpEndpoints, type HttpEndpoints } from './http-endpoints.js';
+import { liveCalls, liveLockouts, unlockCandidates } from './live-view.js';
+import { maskNumber } from './caller-identity.js';
 import { LockoutBook } from './lockout-book.js';
 import { MeetingDirectory } from './meeting-directory.js';
 import { CallServer } from './outbound-server.js';
@@ -52,8 +56,17 @@ export async function startCallService(opts: CallServiceOptions): Promise<Runnin
   });
   const lockoutProblem = (problem: string): void => log.warn({ event: 'lockout-state', problem }, problem);
   const lockouts = await LockoutBook.load({ host, ...config.callService.lockout, onProblem: lockoutProblem });
+  const readControls = async (): Promise<Map<string, ProfileControls>> => {
+    try {
+      return conferenceControls((await loadFreeswitchConfig(host)).document);
+    } catch (err) {
+      log.warn({ event: 'conference-controls', error: err instanceof Error ? err.message : String(err) }, "cannot read FreeSWITCH's conference profiles: keys they might bind are left to FreeSWITCH");
+      return new Map();
+    }
+  };
+  let controls = await readControls();
   const server = new CallServer({
-    settings: serviceSettings(config),
+    settings: serviceSettings(config, controls),
     meetings: directory,
     lockouts,
     destination: opts.destination ?? new FreeswitchConferenceDestination(),
@@ -76,7 +89,15 @@ export async function startCallService(opts: CallServiceOptions): Promise<Runnin
         error: directory.health.error,
       },
       calls: server.calls.length,
-    }));
+    }), {
+      calls: () => liveCalls(server.calls),
+      lockouts: () => liveLockouts(lockouts.list(), Date.now()),
+      unlock: (number) => {
+        const unlocked = unlockCandidates(number).some((key) => lockouts.unlock(key));
+        if (unlocked) log.info({ event: 'unlocked', number: maskNumber(number.replace(/\D/g, '')) }, 'lockout lifted by an admin');
+        return unlocked;
+      },
+    });
   } catch (err) {
     await server.stop();
     throw err;
@@ -97,7 +118,8 @@ export async function startCallService(opts: CallServiceOptions): Promise<Runnin
         const nextApi = await readBbbApiAccess(host, timeoutMs);
         config = next;
         api = nextApi;
-        server.updateSettings(serviceSettings(config));
+        controls = await readControls();
+        server.updateSettings(serviceSettings(config, controls));
         lockouts.updateLimits(config.callService.lockout);
         log.info({ event: 'reloaded' }, 'config and bbb-web properties re-read');
       } catch (err) {

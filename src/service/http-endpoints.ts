@@ -19,16 +19,29 @@ export interface HttpEndpoints {
   close(): Promise<void>;
 }
 
+export interface LiveViewSource {
+  calls(): unknown;
+  lockouts(): unknown;
+  /** Lift a number's lockout: true when it was locked out. */
+  unlock(number: string): boolean;
+}
+
 export async function startHttpEndpoints(
   host: string,
   port: number,
   metrics: ServiceMetrics,
   health: () => Health,
-  extra: Record<string, () => unknown> = {},
+  live?: LiveViewSource,
 ): Promise<HttpEndpoints> {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'GET only\n');
+    if (req.method === 'POST' && url.pathname === '/lockouts/unlock' && live) {
+      // The number is in the query: no body to parse. Only local admins reach this port (127.0.0.1 by default).
+      const number = url.searchParams.get('number') ?? '';
+      const unlocked = live.unlock(number);
+      return send(res, unlocked ? 200 : 404, 'application/json', `${JSON.stringify({ unlocked })}\n`);
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'GET only (and POST /lockouts/unlock)\n');
     if (url.pathname === '/metrics') {
       void metrics.registry.metrics().then(
         (text) => send(res, 200, metrics.registry.contentType, text),
@@ -41,9 +54,9 @@ export async function startHttpEndpoints(
       const ok = h.listening && h.bbbApi.ok;
       return send(res, ok ? 200 : 503, 'application/json', `${JSON.stringify({ status: ok ? 'ok' : 'unhealthy', ...h })}\n`);
     }
-    const handler = extra[url.pathname];
-    if (handler) return send(res, 200, 'application/json', `${JSON.stringify(handler())}\n`);
-    send(res, 404, 'text/plain', 'not found: try /metrics or /healthz\n');
+    if (live && url.pathname === '/calls') return send(res, 200, 'application/json', `${JSON.stringify(live.calls())}\n`);
+    if (live && url.pathname === '/lockouts') return send(res, 200, 'application/json', `${JSON.stringify(live.lockouts())}\n`);
+    send(res, 404, 'text/plain', 'not found: try /metrics, /healthz, /calls or /lockouts\n');
   });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {

@@ -6,7 +6,7 @@
 // rejects with StoppingError when the service stops (the caller stays in the meeting: socket_resume is false).
 
 import type { CallContext } from '../call-context.js';
-import { keyOwner } from '../../freeswitch/conference-controls.js';
+import { ASSUMED_CONTROLS, keyOwner, type ProfileControls } from '../../freeswitch/conference-controls.js';
 
 /** Keys of one sequence more than this far apart are two presses. */
 const SEQUENCE_GAP_MS = 2000;
@@ -25,11 +25,11 @@ export async function inMeetingKeypad(ctx: CallContext, voiceBridge: string): Pr
   let lastKeyAt = 0;
   let busy: Promise<void> = Promise.resolve();
 
-  const owned = (): string[] => settings.muteKeys.filter((k) => keyOwner(k, profile === undefined ? undefined : settings.conferenceControls.get(profile)).by === 'service');
+  const profileControls = (): ProfileControls => (profile === undefined ? undefined : settings.conferenceControls.get(profile)) ?? ASSUMED_CONTROLS;
+  const owned = (): string[] => settings.muteKeys.filter((k) => keyOwner(k, profileControls()).by === 'service');
   const hint = (): string | undefined => {
-    const profileControls = profile === undefined ? undefined : settings.conferenceControls.get(profile);
     if (owned().includes('*6')) return settings.prompts.mutedPressStarSix;
-    const zero = keyOwner('0', profileControls);
+    const zero = keyOwner('0', profileControls());
     if (owned().includes('0') || (zero.by === 'freeswitch' && zero.action === 'mute')) return settings.prompts.mutedPressZero;
     return undefined;
   };
