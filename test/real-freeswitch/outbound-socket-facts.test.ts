@@ -184,6 +184,18 @@ describe('real FreeSWITCH: the outbound event socket', { skip: skipWithoutFreesw
     await call.hangup();
   });
 
+  test('socket_resume=false does not hang up an idle caller: when the service closes, the dialplan goes on all the same', async () => {
+    const { call, s, uuid } = await openCall();
+    const from = s.frames.length;
+    await s.execute('set', 'socket_resume=false', { eventUuid: 'resume-off' });
+    await completeOf(s, 'resume-off', from);
+    s.close();
+    await call.waitForApp('park');
+    assert.ok(appsRun(uuid).includes('set probe_fallback=reached'), appsRun(uuid).join(' | '));
+    assert.equal((await fsw.api(`uuid_exists ${uuid}`)).trim(), 'true');
+    await call.hangup();
+  });
+
   test('exit while idle with socket_resume=true: "+OK bye", a disconnect notice, FreeSWITCH closes, the dialplan goes on', async () => {
     const { call, s, uuid } = await openCall();
     assert.equal((await s.send('exit')).headers['Reply-Text'], '+OK bye');
