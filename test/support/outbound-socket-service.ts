@@ -50,6 +50,8 @@ export class ServiceSession {
   /** Raw bytes as received, for failure messages. */
   raw = '';
   closedAt: number | null = null;
+  /** Set when the peer sent bytes that are not the event-socket protocol. */
+  protocolError: string | null = null;
   private readonly parser = new EslFrameParser();
   private readonly waiters = new Set<() => void>();
   private replyCursor = 0;
@@ -58,7 +60,17 @@ export class ServiceSession {
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => {
       this.raw += chunk.toString('utf8');
-      for (const f of this.parser.push(chunk)) {
+      if (this.protocolError !== null) return;
+      let parsed: EslFrame[];
+      try {
+        parsed = this.parser.push(chunk);
+      } catch (err) {
+        // Not the protocol (a test sends garbage on purpose): note it and hang up, as a service would.
+        this.protocolError = (err as Error).message;
+        socket.destroy();
+        return;
+      }
+      for (const f of parsed) {
         const frame: ReceivedFrame = { at: Date.now(), headers: f.headers, body: f.body };
         if (contentType(f) === 'text/event-plain') frame.event = parseEventPlain(f.body);
         this.frames.push(frame);
