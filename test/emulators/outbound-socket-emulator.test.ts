@@ -241,6 +241,8 @@ describe('outbound-socket emulator', () => {
         s.close();
         await call.closed;
         assert.equal(call.closedByService, true);
+        await s.waitClosed(2_000);
+        assert.equal(s.frames.at(-1)?.headers['Content-Disposition'], 'disconnect', 'the FIN is answered with a second notice');
       } else {
         assert.equal(notice.headers['Content-Disposition'], 'disconnect');
         assert.match(notice.body, /^Disconnected, goodbye\./);

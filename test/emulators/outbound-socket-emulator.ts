@@ -474,7 +474,8 @@ export class EmulatedCall {
    */
   private onServiceClosed(fin: boolean): void {
     if (!this.weClosed) this.closedByService = true;
-    if (fin && !this.weClosed && !this.hungUp) this.write(disconnectNotice());
+    // FreeSWITCH answers the service's FIN with a disconnect notice, after a lingering hang-up's notice too.
+    if (fin && !this.weClosed) this.write(disconnectNotice());
     if (this.phase === 'gone') return;
     const phase = this.phase;
     this.phase = 'gone';

@@ -12,6 +12,7 @@ import { joinWebUser, placeCall, type RealCall } from '../support/real-freeswitc
 import {
   ScriptedService,
   connectHeaders,
+  socketTestExtension,
   contentType,
   eventHeader,
   eventName,
@@ -37,16 +38,7 @@ describe('real FreeSWITCH: the outbound event socket', { skip: skipWithoutFreesw
     TONE = path.join(wavDir, 'tone.wav');
     await writeToneWav(TONE, TONE_SECONDS);
     const tree = await prepareServerTree({ kind: 'reference', version: '3.0' });
-    await fs.writeFile(
-      path.join(tree.conf, 'dialplan/public/00_test_socket.xml'),
-      // One element a line: FreeSWITCH's pre-processor drops any line that holds `<include>`.
-      '<include>\n  <extension name="test_socket">\n    <condition field="destination_number" expression="^sock(\\d+)$">\n' +
-        '      <action application="answer"/>\n      <action application="set" data="socket_resume=true"/>\n' +
-        '      <action application="set" data="probe_var=a b&amp;c%d"/>\n' +
-        `      <action application="socket" data="127.0.0.1:${service.port} async full"/>\n` +
-        '      <action application="set" data="probe_fallback=reached"/>\n      <action application="park"/>\n' +
-        '    </condition>\n  </extension>\n</include>\n',
-    );
+    await fs.writeFile(path.join(tree.conf, 'dialplan/public/00_test_socket.xml'), socketTestExtension(service.port));
     fsw = await startFreeswitch(tree);
     await joinWebUser(fsw, PIN);
   });

@@ -223,3 +223,19 @@ export class ScriptedService {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }
+
+/**
+ * A public-context extension that hands `sock<digits>` calls to the service the way our dialplan does (answer,
+ * socket_resume=true, `socket ... async full`), then a fallback: `set probe_fallback=reached` and `park`.
+ * One element a line: FreeSWITCH's pre-processor drops any line that holds `<include>`.
+ */
+export function socketTestExtension(port: number): string {
+  return (
+    '<include>\n  <extension name="test_socket">\n    <condition field="destination_number" expression="^sock(\\d*)$">\n' +
+    '      <action application="answer"/>\n      <action application="set" data="socket_resume=true"/>\n' +
+    '      <action application="set" data="probe_var=a b&amp;c%d"/>\n' +
+    `      <action application="socket" data="127.0.0.1:${port} async full"/>\n` +
+    '      <action application="set" data="probe_fallback=reached"/>\n      <action application="park"/>\n' +
+    '    </condition>\n  </extension>\n</include>\n'
+  );
+}
