@@ -244,3 +244,12 @@ describe('a call through the service', () => {
     assert.ok(channel.executed.includes('set_profile_var caller_id_name=Phone caller'));
   });
 });
+
+describe('a caller who types nothing', () => {
+  it('uses up the tries without counting towards a lockout', async () => {
+    const lockouts = new CountingLockouts();
+    const { outcome } = call({ lockouts, settings: { tries: 2, firstDigitTimeoutMs: 20 } });
+    assert.equal(await outcome, 'invalid_pin');
+    assert.equal(lockouts.failures.size, 0);
+  });
+});

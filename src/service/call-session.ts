@@ -53,6 +53,11 @@ export async function runCall(ctx: CallContext): Promise<CallOutcome> {
       const lastTry = attempt === settings.tries;
       enterStep(record, 'pin', ctx.now());
       const entry = await collectPin(ctx, attempt === 1 ? settings.prompts.enterPin : settings.prompts.enterPinAgain);
+      if (entry.digits === '') {
+        // Silence is a lost caller, not a guess: it uses a try but does not count towards a lockout.
+        if (!lastTry) await ctx.channel.execute('playback', settings.prompts.pinNotValid);
+        continue;
+      }
       enterStep(record, 'lookup', ctx.now());
       const found = await findMeeting(ctx, entry.digits);
       if (found.kind === 'found') {

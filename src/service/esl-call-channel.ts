@@ -82,6 +82,7 @@ export class EslCallChannel implements CallChannel {
     if (this.endedWith !== undefined) throw new CallGoneError(this.endedWith);
     const uuid = randomUUID();
     const done = new Promise<string>((resolve, reject) => this.executions.set(uuid, { app, resolve, reject }));
+    done.catch(() => undefined); // when sending fails, the error thrown below is the one the caller sees
     const headers: Record<string, string> = { 'call-command': 'execute', 'execute-app-name': app, 'Event-UUID': uuid };
     if (arg !== undefined && arg !== '') headers['execute-app-arg'] = arg;
     const reply = await this.guard(this.connection.sendmsg(headers));

@@ -1,6 +1,7 @@
 // The TCP server FreeSWITCH's `socket` application connects to, one connection per call. It runs each call's
 // session, keeps the live records (metrics, SIGTERM, the live view) and writes one summary log line per call.
 
+import { setMaxListeners } from 'node:events';
 import * as net from 'node:net';
 import { HostError } from '../errors.js';
 import type { AudioDestination } from './audio-destination.js';
@@ -39,6 +40,8 @@ export class CallServer {
 
   constructor(private readonly deps: CallServerDeps) {
     this.settings = deps.settings;
+    // Every call listens for the stop: thousands of listeners on this one signal are expected.
+    setMaxListeners(0, this.stopping.signal);
     this.clock = deps.clock ?? WALL_CLOCK;
     this.lockouts = countingLockouts(deps.lockouts, deps.metrics);
     this.server = net.createServer({ noDelay: true }, (socket) => this.accept(socket));

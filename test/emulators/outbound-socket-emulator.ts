@@ -138,6 +138,8 @@ export class EmulatedCall {
     this.socket.setNoDelay(true);
     this.socket.setEncoding('utf8');
     this.closed = new Promise((resolve) => this.socket.once('close', () => resolve()));
+    // Once the socket is gone the channel is the dialplan's again: nothing of ours may keep playing (or the process alive).
+    void this.closed.then(() => this.stopAll());
     this.socket.on('data', (chunk: string) => this.onData(chunk));
     this.socket.on('error', () => undefined);
     this.socket.on('end', () => this.onServiceClosed(true));
