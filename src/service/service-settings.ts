@@ -20,7 +20,10 @@ export interface ServiceSettings {
   prompts: Prompts;
 }
 
-export function serviceSettings(config: Config, prompts: Prompts = PROMPTS): ServiceSettings {
+/** Only the parts it reads, so simulate-call can pass the defaults without a whole Config. */
+export type SettingsSource = Pick<Config, 'dialin'> & { callService: Pick<Config['callService'], 'digitTimeoutSeconds' | 'maxWaitMinutes'> };
+
+export function serviceSettings(config: SettingsSource, prompts: Prompts = PROMPTS): ServiceSettings {
   return {
     tries: config.dialin.tries,
     maskCallerId: config.dialin.maskCallerId,
