@@ -89,6 +89,8 @@ class Simulation {
   readonly hunt: HuntHost;
   /** Set by a `socket` the call service takes; the call loop hands the call over. */
   handOff: SocketHandOff | null = null;
+  /** The call service's outcome, once `socket` handed the call to it. */
+  serviceOutcome: Outcome['service'];
   private readonly withService: boolean;
   readonly api: (name: string, args: string, where: Where) => string | null;
 
@@ -119,9 +121,6 @@ class Simulation {
     this.seen.add(key);
     this.notEmulated.push({ ...where, what, detail });
   }
-
-  /** The call service's outcome, once `socket` handed the call to it. */
-  serviceOutcome: Outcome['service'];
 
   add(kind: TimelineKind, where: Partial<Where>, fields: Partial<TimelineEntry> & { result: string }): void {
     this.timeline.push({
@@ -255,7 +254,7 @@ export function simulateCall(config: LoadedConfig, call: CallSpec): SimulationRe
  * virtual clock against those meetings (simulated-service.ts), and the dialplan goes on as FreeSWITCH's would when
  * the service lets go: after a hand-back (`resume`), after a transfer at its new destination.
  */
-export async function simulateCallWithService(config: LoadedConfig, call: CallSpec, opts: { joinAfterMs?: number } = {}): Promise<SimulationReport> {
+export async function simulateCallWithService(config: LoadedConfig, call: CallSpec, opts: Omit<ServiceOptions, 'meetings'> = {}): Promise<SimulationReport> {
   const steps = callSteps(config, call);
   let next = steps.next();
   while (!next.done) {

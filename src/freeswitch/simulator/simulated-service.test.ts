@@ -37,7 +37,7 @@ const CONTEXTS = `
     </extension>
   </context>`;
 
-async function call(spec: Partial<CallSpec>, opts: { joinAfterMs?: number } = {}): Promise<SimulationReport> {
+async function call(spec: Partial<CallSpec>, opts: { joinAfterMs?: number; stopAfterMs?: number } = {}): Promise<SimulationReport> {
   const config = await loadTree(CONTEXTS);
   return simulateCallWithService(
     config,
@@ -99,6 +99,17 @@ describe('simulate-call follows socket into the call service', () => {
     assert.match(r.result.timeline.find((e) => e.app === 'socket')?.result ?? '', /nothing listens/);
     assert.equal(r.result.outcome.target, '12345@cdquality');
     assert.equal(r.result.outcome.callerIdName, 'xxx-xxx-0142');
+  });
+
+  it('goes on with the static flow after socket when the service hands a typing caller back (it stops)', async () => {
+    const r = await call({ dtmf: '12,12345#', active: ['12345'], meetings: [meeting('12345')] }, { stopAfterMs: 1_500 });
+    assert.equal(r.result.outcome.service, 'handed_back');
+    assert.ok(said(r, /^PIN 12: cut short, the service stopped$/), JSON.stringify(service(r), null, 1));
+    const back = r.result.timeline.findIndex((e) => e.result.startsWith('the service sent resume'));
+    const pagd = r.result.timeline.findIndex((e) => e.app === 'play_and_get_digits');
+    assert.ok(back > 0 && pagd > back, JSON.stringify(r.result.timeline, null, 1));
+    assert.equal(r.result.timeline[pagd]?.result, 'got 12345');
+    assert.equal(r.result.outcome.target, '12345@cdquality');
   });
 
   it('never lets a hostile caller name or number reach an application argument', async () => {

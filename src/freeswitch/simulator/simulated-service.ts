@@ -22,6 +22,8 @@ export interface ServiceOptions {
   meetings: MeetingSpec[];
   /** How long after a caller starts to hold a web user joins a waiting meeting (tests change it). */
   joinAfterMs?: number;
+  /** The service stops (SIGTERM) this long after taking the call: a caller typing or holding is handed back. */
+  stopAfterMs?: number;
 }
 
 export interface ServiceRun {
@@ -51,6 +53,7 @@ export async function runCallService(side: ServiceSide, opts: ServiceOptions): P
   const settings = defaultServiceSettings();
   const note = (result: string): void => side.note(result, clock.now());
   const meetings = new SimulatedMeetings(opts.meetings, clock, opts.joinAfterMs);
+  let stopped = false;
   const lockouts = new MemoryLockouts(clock, CALL_SERVICE_DEFAULTS.lockout);
   const channel = new SimulatedCallChannel({
     channel: side.channel,
@@ -58,7 +61,7 @@ export async function runCallService(side: ServiceSide, opts: ServiceOptions): P
     api: side.api,
     execute: (app, data) => side.execute(app, data, clock.now()),
     clock,
-    keysHeard: (keys, lastKeyAt) => note(describeEntry(keys, lastKeyAt, clock.now(), meetings)),
+    keysHeard: (keys, lastKeyAt) => note(stopped ? `PIN ${keys || '(none)'}: cut short, the service stopped` : describeEntry(keys, lastKeyAt, clock.now(), meetings)),
   });
   const server = new CallServer({
     settings,
@@ -70,6 +73,13 @@ export async function runCallService(side: ServiceSide, opts: ServiceOptions): P
     clock,
   });
   note(`the call service takes the call (in-process; simulated time; meetings: ${opts.meetings.map((m) => `${m.voiceBridge}${m.waiting ? ' (nobody joined yet)' : ''}`).join(', ')})`);
+  if (opts.stopAfterMs !== undefined) {
+    clock.after(opts.stopAfterMs, () => {
+      stopped = true;
+      note('the call service stops (SIGTERM)');
+      void server.stop();
+    });
+  }
   const run = await clock.run(server.handle(channel), LIMIT_MS);
   if (!run.done) {
     note(`the simulation stopped the call service: ${run.why}`);
