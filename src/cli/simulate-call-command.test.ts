@@ -41,6 +41,7 @@ describe('simulate-call --meeting', () => {
   it('shows the call service holding a caller, a web user joining, and the join, in readable lines', async () => {
     const { code, out } = await cli('--dtmf', '55555', '--meeting', '55555:waiting', '--meeting', '12345');
     assert.equal(code, 0, out);
+    assert.match(out, /^Simulated call: .*\(no SIP, no media, the call service's time simulated\)\n/);
     assert.match(out, /call service: run in-process at `socket`, in simulated time, with default settings; BBB meetings: 55555 \(nobody joined yet\), 12345/);
     assert.match(out, /socket 127\.0\.0\.1:8084 async full {2}→ outbound event socket to 127\.0\.0\.1:8084: the call service \(in-process, --meeting\) takes the call/);
     assert.match(out, /call service \+2\.2s +PIN 55555: a known PIN: no # needed/);

@@ -35,7 +35,8 @@ export function renderSimulation(report: SimulationReport, opts: RenderOptions):
   const c = pc.createColors(opts.color);
   const { result, call } = report;
   const lines: string[] = [];
-  lines.push(c.bold(`Simulated call: nothing was dialled; FreeSWITCH's dialplan files under ${opts.root} were run by bbb-twilio's emulator (no SIP, no media, no timing)`));
+  const timing = (call.meetings ?? []).length > 0 ? "the call service's time simulated" : 'no timing';
+  lines.push(c.bold(`Simulated call: nothing was dialled; FreeSWITCH's dialplan files under ${opts.root} were run by bbb-twilio's emulator (no SIP, no media, ${timing})`));
   lines.push(`  ${call.from} "${call.callerName}" at ${call.fromIp} calls ${call.to}; keys: ${call.dtmf === '' ? '(none)' : call.dtmf}; active conferences: ${call.active.length > 0 ? call.active.join(', ') : '(none)'}`);
   const meetings = call.meetings ?? [];
   if (meetings.length > 0) {
