@@ -5,7 +5,7 @@
 
 import { Writable } from 'node:stream';
 import { FreeswitchConferenceDestination, type AudioDestination } from '../../service/audio-destination.js';
-import type { Lockouts, MeetingLookup, Meetings } from '../../service/call-context.js';
+import type { Lockouts, MeetingInfo, MeetingLookup, Meetings } from '../../service/call-context.js';
 import type { CallOutcome } from '../../service/call-record.js';
 import { CallServer } from '../../service/outbound-server.js';
 import { createServiceLog } from '../../service/service-log.js';
@@ -31,8 +31,6 @@ export interface ServiceRun {
   outcome: CallOutcome | null;
   /** How the service let go of the call; null when the simulation had to stop it. */
   socketEnd: SocketEnd | null;
-  /** Simulated time the service held the call (ms). */
-  ms: number;
 }
 
 /** What the runner needs from the simulation; `ms` is the simulated time since the service took the call. */
@@ -83,10 +81,10 @@ export async function runCallService(side: ServiceSide, opts: ServiceOptions): P
   const run = await clock.run(server.handle(channel), LIMIT_MS);
   if (!run.done) {
     note(`the simulation stopped the call service: ${run.why}`);
-    return { outcome: null, socketEnd: null, ms: clock.now() };
+    return { outcome: null, socketEnd: null };
   }
   note(`call service outcome: ${run.value}`);
-  return { outcome: run.value, socketEnd: channel.socketEnd ?? null, ms: clock.now() };
+  return { outcome: run.value, socketEnd: channel.socketEnd ?? null };
 }
 
 /** The PIN entry as the service heard it, and what ended it. */
@@ -123,7 +121,7 @@ function observedMeetings(inner: SimulatedMeetings, note: (r: string) => void): 
   };
 }
 
-async function* watchNoted(inner: SimulatedMeetings, voiceBridge: string, signal: AbortSignal, note: (r: string) => void): AsyncIterable<Awaited<ReturnType<Meetings['peek']>>> {
+async function* watchNoted(inner: SimulatedMeetings, voiceBridge: string, signal: AbortSignal, note: (r: string) => void): AsyncIterable<MeetingInfo | undefined> {
   note(`waiting: meeting ${voiceBridge} has not started; the caller holds until a web user joins`);
   for await (const meeting of inner.watch(voiceBridge, signal)) {
     if (meeting === undefined) note(`meeting ${voiceBridge} ended`);
