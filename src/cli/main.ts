@@ -122,10 +122,14 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--from-ip <ip>', 'source address of the INVITE (default: a Twilio signalling address)')
     .option('--dtmf <digits>', 'the keys the caller presses, in order (e.g. 12345#)', '')
     .option('--active <pin...>', 'conferences that already have a web-audio member (--active 12345 67890, or repeated)')
+    .option(
+      '--meeting <meeting...>',
+      'BBB meetings for the call service, PIN or PIN:waiting: the dialplan\'s `socket` then runs the real service in-process, in simulated time. PIN = a web user has joined; PIN:waiting = nobody yet (a web user joins 30 simulated seconds after the caller starts to hold). Repeatable. Without it, `socket` finds nothing listening and the static PIN flow runs',
+    )
     .option('--json', 'machine-readable timeline and outcome')
     .action(async (opts) => {
       const { runSimulateCall } = await import('./simulate-call-command.js');
-      await run(() => runSimulateCall({ ...opts, active: opts.active ?? [] }, io.stdout))();
+      await run(() => runSimulateCall({ ...opts, active: opts.active ?? [], meeting: opts.meeting ?? [] }, io.stdout))();
     });
 
   program

@@ -7,10 +7,11 @@ import pc from 'picocolors';
 import { isIpv4 } from '../net/ipv4.js';
 import { BbbTwilioError, TargetFileError, UsageError, describeLocation } from '../errors.js';
 import { LocalHost } from '../host/local-host.js';
-import { simulateCall } from '../freeswitch/simulator/call-simulator.js';
+import { simulateCallWithService } from '../freeswitch/simulator/call-simulator.js';
 import { DTMF_SCRIPT } from '../freeswitch/simulator/dtmf-script.js';
 import { findSofiaProfile, loadFreeswitchConfig } from '../freeswitch/simulator/load-config.js';
 import { renderSimulation } from '../freeswitch/simulator/render-timeline.js';
+import { parseMeetingSpec, type MeetingSpec } from '../freeswitch/simulator/simulated-meetings.js';
 import type { CallSpec } from '../freeswitch/simulator/types.js';
 
 export interface SimulateCallOptions {
@@ -21,6 +22,8 @@ export interface SimulateCallOptions {
   fromIp?: string;
   dtmf?: string;
   active?: string[];
+  /** The call service's fake BBB: `PIN` (a web user joined) or `PIN:waiting` (nobody yet); `socket` then runs the service. */
+  meeting?: string[];
   profile?: string;
   json?: boolean;
 }
@@ -51,6 +54,12 @@ function callSpec(opts: SimulateCallOptions): Omit<CallSpec, 'profile'> {
   for (const pin of opts.active ?? []) {
     if (pin.trim() === '' || /\s/.test(pin)) throw new UsageError(`--active "${pin}" is not a conference name`, 'give the meeting\'s voice bridge, e.g. --active 12345');
   }
+  const meetings: MeetingSpec[] = [];
+  for (const text of opts.meeting ?? []) {
+    const spec = parseMeetingSpec(text);
+    if (!spec) throw new UsageError(`--meeting "${text}" is not a meeting`, 'give its PIN (voice bridge, 5 to 11 digits), with :waiting when nobody has joined it yet: --meeting 12345 or --meeting 55555:waiting');
+    meetings.push(spec);
+  }
   if (opts.fromIp !== undefined && !isIpv4(opts.fromIp)) {
     throw new UsageError(`--from-ip "${opts.fromIp}" is not an IPv4 address`, 'for example --from-ip 198.51.100.23 (leave it out for a Twilio address)');
   }
@@ -61,6 +70,7 @@ function callSpec(opts: SimulateCallOptions): Omit<CallSpec, 'profile'> {
     fromIp: opts.fromIp ?? TWILIO_SIGNALLING_IP,
     dtmf,
     active: opts.active ?? [],
+    ...(meetings.length > 0 ? { meetings } : {}),
   };
 }
 
@@ -84,7 +94,7 @@ export async function runSimulateCall(opts: SimulateCallOptions, out: SimulateCa
     const host = new LocalHost(root);
     const config = await loadFreeswitchConfig(host);
     const profile = opts.profile ?? (findSofiaProfile(config, 'bbb-twilio') ? 'bbb-twilio' : 'external');
-    const report = simulateCall(config, { ...spec, profile });
+    const report = await simulateCallWithService(config, { ...spec, profile });
     if (opts.json) out.write(`${JSON.stringify(report.result, null, 2)}\n`);
     else out.write(renderSimulation(report, { color, confDir: config.confDir, root, files: config.files.length }));
     return 0;

@@ -59,8 +59,11 @@ export const CALL_PROMPTS: CallPrompts = {
   unmuted: STOCK_SOUNDS.unmuted,
 };
 
+/** Only the parts it reads, so simulate-call can pass the defaults without a whole Config. */
+export type SettingsSource = Pick<Config, 'dialin'> & { callService: Pick<Config['callService'], 'digitTimeoutSeconds' | 'maxWaitMinutes' | 'keys'> };
+
 export function serviceSettings(
-  config: Config,
+  config: SettingsSource,
   conferenceControls: ReadonlyMap<string, ProfileControls> = new Map(),
   prompts: CallPrompts = CALL_PROMPTS,
 ): ServiceSettings {

@@ -224,7 +224,7 @@ export function runApplication(app: string, data: string, where: Where, rt: AppR
       ch.end = { kind: 'bridge', detail: data, by: 'bridge', where };
       return { result: `bridges to ${data}` };
     case 'socket':
-      return { result: `outbound event socket to ${data.split(' ')[0]}: nothing listens in a simulation, so the connection fails and the dialplan continues` };
+      return { result: `outbound event socket to ${data.split(' ')[0]}: nothing listens in a simulation (give --meeting to run the call service), so the connection fails and the dialplan continues` };
     default:
       rt.report(where, `application ${app}`, module ? `${app} (${module}) is not emulated; the simulation carries on as if it did nothing` : `${app} is not an application the simulator knows; if no loaded module provides it, FreeSWITCH hangs up with DESTINATION_OUT_OF_ORDER`);
       return { result: 'not emulated' };

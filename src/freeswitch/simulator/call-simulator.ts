@@ -20,7 +20,8 @@ import { findSofiaProfile } from './load-config.js';
 import { decideOutcome } from './outcome.js';
 import { callerIdName, profileClean, varChecked } from './sofia-caller-fields.js';
 import { switchTrue } from './switch-string.js';
-import type { CallSpec, NotEmulated, SimulationReport, TimelineEntry, TimelineKind, Where } from './types.js';
+import type { ServiceOptions } from './simulated-service.js';
+import type { CallSpec, NotEmulated, Outcome, SimulationReport, TimelineEntry, TimelineKind, Where } from './types.js';
 
 const MAX_STEPS = 5000;
 const SIM_UUID = '5151a7ed-0000-4000-8000-000000000001';
@@ -71,20 +72,37 @@ function initialChannel(config: LoadedConfig, profile: SofiaProfile, call: CallS
   return channel;
 }
 
+/** Where the call service's own steps and applications are placed: not in any dialplan file. */
+const SERVICE_WHERE: Where = { file: null, line: null, context: null, extension: null };
+
+/** A `socket` the call service takes: where it ran, and its data as expanded. */
+interface SocketHandOff {
+  where: Where;
+  data: string;
+}
+
 class Simulation {
   readonly timeline: TimelineEntry[] = [];
   readonly notEmulated: NotEmulated[] = [];
   private readonly seen = new Set<string>();
   readonly rt: AppRuntime;
   readonly hunt: HuntHost;
+  /** Set by a `socket` the call service takes; the call loop hands the call over. */
+  handOff: SocketHandOff | null = null;
+  /** The call service's outcome, once `socket` handed the call to it. */
+  serviceOutcome: Outcome['service'];
+  private readonly withService: boolean;
+  readonly api: (name: string, args: string, where: Where) => string | null;
 
   constructor(readonly config: LoadedConfig, readonly channel: Channel, call: CallSpec) {
     const conferences = ConferenceState.withWebAudioMembers(call.active);
     const now = call.now ?? new Date();
+    this.withService = (call.meetings ?? []).length > 0;
+    this.api = (name, args, where) => callApi(name, args, { conferences, now, modules: config.modules, report: (what, detail) => this.report(where, what, detail) });
     const expand = (text: string, where: Where): string =>
       expandVariables(text, {
         getVariable: (name, index) => channel.getVariable(name, index),
-        callApi: (name, args) => callApi(name, args, { conferences, now, modules: config.modules, report: (what, detail) => this.report(where, what, detail) }),
+        callApi: (name, args) => this.api(name, args, where),
         apiExpansion: config.apiExpansion,
       });
     this.rt = { config, channel, dtmf: new DtmfScript(call.dtmf), expand, report: (w, what, d) => this.report(w, what, d), pinEntries: [] };
@@ -118,19 +136,29 @@ class Simulation {
     });
   }
 
-  run(app: string, rawData: string, where: Where, inline: boolean): AppStep {
+  /** Run an application; `serviceMs` when the call service runs it (over its socket), at that simulated time. */
+  run(app: string, rawData: string, where: Where, inline: boolean, serviceMs?: number): AppStep {
     // switch_core_session_exec: data is expanded unless app_disable_expand_variables is true; "%[..]" scope variables follow.
     const expand = !switchTrue(this.channel.getVariable('app_disable_expand_variables'));
     const data = expand ? this.rt.expand(rawData, where) : rawData;
     if (expand && /^%.?\[/.test(data)) this.report(where, 'scoped variables', `${app} data starting "%[" sets variables for this application only; not emulated (the data is passed on as it is)`);
-    const step = runApplication(app, data, where, this.rt, inline);
-    this.add(inline ? 'inline' : 'app', where, { app, data, ...step });
+    let step = runApplication(app, data, where, this.rt, inline);
+    if (app.toLowerCase() === 'socket' && this.withService && !inline && this.channel.up && serviceMs === undefined) {
+      step = { result: `outbound event socket to ${data.split(' ')[0]}: the call service (in-process, --meeting) takes the call` };
+      this.handOff = { where, data };
+    }
+    const kind: TimelineKind = serviceMs !== undefined ? 'service' : inline ? 'inline' : 'app';
+    this.add(kind, where, { app, data, ...step, ...(serviceMs !== undefined ? { seconds: serviceMs / 1000 } : {}) });
     return step;
   }
 }
 
-/** Simulate `call` on the already loaded `config`. Throws TargetFileError when the profile does not exist. */
-export function simulateCall(config: LoadedConfig, call: CallSpec): SimulationReport {
+/**
+ * The call from INVITE to its end. It yields at a `socket` the call service takes (only with call.meetings) and
+ * goes on once the service has let go of the call, so the same loop serves the synchronous simulation and the
+ * one that runs the service (simulateCallWithService).
+ */
+function* callSteps(config: LoadedConfig, call: CallSpec): Generator<{ sim: Simulation; handOff: SocketHandOff }, SimulationReport, void> {
   const profile = findSofiaProfile(config, call.profile);
   if (!profile) {
     throw new TargetFileError(`${config.confDir}/sip_profiles/${call.profile}.xml`, `no sofia profile named "${call.profile}"`, {
@@ -168,6 +196,11 @@ export function simulateCall(config: LoadedConfig, call: CallSpec): SimulationRe
     for (const q of hunt.apps) {
       if (!channel.up || channel.transfer) break;
       sim.run(q.app, q.data, q.where, false);
+      if (sim.handOff) {
+        const handOff = sim.handOff;
+        sim.handOff = null;
+        yield { sim, handOff };
+      }
     }
     const xfer = channel.transfer as Channel['transfer'];
     if (xfer) {
@@ -198,10 +231,63 @@ export function simulateCall(config: LoadedConfig, call: CallSpec): SimulationRe
   const unread = sim.rt.dtmf.unread();
   if (unread !== '') sim.add('end', {}, { result: `keys never read: ${unread}` });
   const { outcome, summary } = decideOutcome({ channel, refusal, noRoute, pinEntries: sim.rt.pinEntries });
+  const service = sim.serviceOutcome;
   return {
-    result: { simulated: true, timeline: sim.timeline, outcome, variables: channel.vars.toObject(), notEmulated: sim.notEmulated },
-    summary,
+    result: { simulated: true, timeline: sim.timeline, outcome: service ? { ...outcome, service } : outcome, variables: channel.vars.toObject(), notEmulated: sim.notEmulated },
+    summary: service ? `call service: ${service}; ${summary}` : summary,
     call,
     context: inbound.context,
   };
+}
+
+/** Simulate `call` on the already loaded `config`. Throws TargetFileError when the profile does not exist. */
+export function simulateCall(config: LoadedConfig, call: CallSpec): SimulationReport {
+  const steps = callSteps(config, { ...call, meetings: [] });
+  const end = steps.next();
+  // Without meetings no `socket` is taken, so the loop never yields.
+  if (!end.done) throw new Error('simulateCall cannot run the call service: use simulateCallWithService');
+  return end.value;
+}
+
+/**
+ * Simulate `call`; with call.meetings a `socket` hands the call to the real call service, run in-process on a
+ * virtual clock against those meetings (simulated-service.ts), and the dialplan goes on as FreeSWITCH's would when
+ * the service lets go: after a hand-back (`resume`), after a transfer at its new destination.
+ */
+export async function simulateCallWithService(config: LoadedConfig, call: CallSpec, opts: Omit<ServiceOptions, 'meetings'> = {}): Promise<SimulationReport> {
+  const steps = callSteps(config, call);
+  let next = steps.next();
+  while (!next.done) {
+    await serveSocket(next.value.sim, next.value.handOff, { meetings: call.meetings ?? [], ...opts });
+    next = steps.next();
+  }
+  return next.value;
+}
+
+async function serveSocket(sim: Simulation, handOff: SocketHandOff, opts: ServiceOptions): Promise<void> {
+  // Loaded only when needed: it brings the service's logging and metrics along.
+  const { runCallService } = await import('./simulated-service.js');
+  const { channel } = sim;
+  const run = await runCallService(
+    {
+      channel,
+      dtmf: sim.rt.dtmf,
+      execute: (app, data, ms) => sim.run(app, data, SERVICE_WHERE, false, ms),
+      api: (name, args) => sim.api(name, args, SERVICE_WHERE),
+      note: (result, ms) => sim.add('service', SERVICE_WHERE, { result, seconds: ms / 1000 }),
+    },
+    opts,
+  );
+  sim.serviceOutcome = run.outcome ?? 'stopped';
+  // A hang-up the service asked for is the service's, not that of a dialplan extension.
+  if (channel.end?.kind === 'hangup' && channel.end.where === SERVICE_WHERE) channel.end = { ...channel.end, by: 'the call service' };
+  const at = { ...handOff.where };
+  const resume = switchTrue(channel.getVariable('socket_resume'));
+  if (run.socketEnd === 'handed-back') {
+    sim.add('service', at, { result: 'the service sent resume and closed the socket: the dialplan goes on after socket' });
+  } else if (channel.up && !channel.transfer && !(run.socketEnd === 'released' && resume)) {
+    // mod_event_socket: a socket that closes without resume (or socket_resume=true) ends the call.
+    channel.hangup('NORMAL_CLEARING', 'socket', at);
+    sim.add('service', at, { result: 'the socket closed without resume: FreeSWITCH hangs up NORMAL_CLEARING' });
+  }
 }

@@ -14,6 +14,8 @@ function shortFile(file: string | null, confDir: string): string | null {
 }
 
 function location(e: TimelineEntry): string {
+  // The call service's steps carry their simulated time instead of a place in the dialplan.
+  if (e.kind === 'service' && e.seconds !== undefined) return `call service +${e.seconds.toFixed(1)}s`;
   if (e.context && e.extension) return `${e.context} › ${e.extension}`;
   if (e.context) return e.context;
   return e.kind === 'arrive' ? 'sofia' : e.kind === 'acl' ? 'sofia acl' : '';
@@ -33,8 +35,14 @@ export function renderSimulation(report: SimulationReport, opts: RenderOptions):
   const c = pc.createColors(opts.color);
   const { result, call } = report;
   const lines: string[] = [];
-  lines.push(c.bold(`Simulated call: nothing was dialled; FreeSWITCH's dialplan files under ${opts.root} were run by bbb-twilio's emulator (no SIP, no media, no timing)`));
+  const timing = (call.meetings ?? []).length > 0 ? "the call service's time simulated" : 'no timing';
+  lines.push(c.bold(`Simulated call: nothing was dialled; FreeSWITCH's dialplan files under ${opts.root} were run by bbb-twilio's emulator (no SIP, no media, ${timing})`));
   lines.push(`  ${call.from} "${call.callerName}" at ${call.fromIp} calls ${call.to}; keys: ${call.dtmf === '' ? '(none)' : call.dtmf}; active conferences: ${call.active.length > 0 ? call.active.join(', ') : '(none)'}`);
+  const meetings = call.meetings ?? [];
+  if (meetings.length > 0) {
+    const list = meetings.map((m) => (m.waiting ? `${m.voiceBridge} (nobody joined yet)` : m.voiceBridge)).join(', ');
+    lines.push(`  call service: run in-process at \`socket\`, in simulated time, with default settings; BBB meetings: ${list}`);
+  }
   lines.push(c.dim(`  configuration: ${opts.confDir}${opts.files !== undefined ? ` (${opts.files} files)` : ''}`));
   const width = Math.min(LOCATION_WIDTH, Math.max(8, ...result.timeline.map((e) => location(e).length)));
   const numWidth = String(result.timeline.length).length;

@@ -1,6 +1,9 @@
 // What a simulation produces: a numbered timeline, one outcome, the channel's variables at the end and the
 // list of things the simulator could not reproduce (never skipped silently). This is also the --json shape.
 
+import type { CallOutcome } from '../../service/call-record.js';
+import type { MeetingSpec } from './simulated-meetings.js';
+
 /** Where in the configuration something happened. */
 export interface Where {
   file: string | null;
@@ -25,7 +28,8 @@ export interface ConditionTrace {
   break: string;
 }
 
-export type TimelineKind = 'arrive' | 'acl' | 'match' | 'app' | 'inline' | 'transfer' | 'no-route' | 'end';
+/** 'service': a step of the call service that `socket` handed the call to, or an application it ran. */
+export type TimelineKind = 'arrive' | 'acl' | 'match' | 'app' | 'inline' | 'transfer' | 'no-route' | 'end' | 'service';
 
 export interface TimelineEntry {
   step: number;
@@ -46,6 +50,8 @@ export interface TimelineEntry {
   variables?: Record<string, string | null>;
   /** For extension matches: the conditions evaluated. */
   conditions?: ConditionTrace[];
+  /** For 'service' entries: simulated seconds since the call service took the call. */
+  seconds?: number;
 }
 
 export type OutcomeKind = 'conference' | 'bridge' | 'rejected' | 'hangup' | 'no-match' | 'not-answered';
@@ -58,6 +64,8 @@ export interface Outcome {
   cause: string | null;
   /** The caller-ID name the far end sees at the end (the caller profile's). */
   callerIdName: string | null;
+  /** Present when `socket` handed the call to the call service: its outcome (as bbb_twilio_calls_total counts it). */
+  service?: CallOutcome | 'stopped';
 }
 
 export interface SimulationResult {
@@ -78,6 +86,8 @@ export interface CallSpec {
   dtmf: string;
   /** Conferences that already have a web-audio member. */
   active: string[];
+  /** The call service's fake BBB (--meeting): when given, `socket` hands the call to the service in-process. */
+  meetings?: MeetingSpec[];
   /** Sofia profile the call arrives on. */
   profile: string;
   /** Extra channel variables (tests and special cases: privacy flags, SIP headers). */
