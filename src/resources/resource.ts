@@ -19,7 +19,7 @@ export interface PlanContext {
   twilio?: TwilioAccess;
   /** Move numbers that have a voice URL, a TwiML app or another trunk (`--force-numbers`, `twilio.forceNumbers`). */
   forceNumbers?: boolean;
-  /** The CLI the call service's unit runs; default: the one running now (tests pass a fixed one). */
+  /** The CLI the call service's unit runs; default: the CLI running now (`runningCli`). */
   callServiceCli?: CliLocation;
 }
 
