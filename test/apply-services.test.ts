@@ -28,7 +28,10 @@ test('apply loads a new dedicated profile over ESL (reloadxml, profile start) an
   assert.equal(apply.code, 0, apply.stderr);
   assert.deepEqual(esl.state.apiCommands, ['reloadxml', 'sofia profile bbb-twilio start', 'sofia status profile bbb-twilio']);
   assert.match(apply.stdout, /\n {2}ran {7}fs_cli -x reloadxml\n {2}ran {7}fs_cli -x 'sofia profile bbb-twilio start'\n/);
-  assert.match(apply.stdout, /Commands recorded, not run \(--root .* is not \/\); run them on the server:\n {4}systemctl restart bbb-web {2}# when no meeting is running\n/);
+  assert.match(
+    apply.stdout,
+    /Commands recorded, not run \(--root .* is not \/\); run them on the server:\n {4}systemctl daemon-reload\n {4}systemctl enable --now bbb-twilio\n {4}systemctl restart bbb-web {2}# when no meeting is running\n/,
+  );
   assert.doesNotMatch(apply.stdout + apply.stderr, /SandboxSecret42/);
 });
 
@@ -41,8 +44,8 @@ test('apply with FreeSWITCH down completes the files, warns in one line and prin
   assert.match(apply.stdout, /Apply complete\./);
   assert.match(apply.stdout, /\nwarning: FreeSWITCH not reached \(connection refused\): cannot reach FreeSWITCH's event socket at 127\.0\.0\.1:\d+: [^\n]+\n/);
   assert.match(apply.stdout, /Run these once it answers:\n {4}fs_cli -x reloadxml\n {4}fs_cli -x 'sofia profile bbb-twilio start'\n/);
-  // Three commands are listed (two for FreeSWITCH, the recorded bbb-web restart): the count says three.
-  assert.match(apply.stdout, /\n3 service action\(s\) not done: the files are in place/);
+  // Five commands are listed (two for FreeSWITCH, the recorded call service start and bbb-web restart): the count says five.
+  assert.match(apply.stdout, /\n5 service action\(s\) not done: the files are in place/);
   await readTreeFile(root, `${CONF}/sip_profiles/bbb-twilio.xml`);
   assert.match((await runCli(['plan', '--root', root])).stdout, /No changes\./);
 });

@@ -66,6 +66,9 @@ test('dedicated mode writes the profile and dialplan owned by freeswitch:daemon,
   const changed = diffSnapshots(before, await snapshotTree(root));
   assert.deepEqual(changed, [
     'etc/bigbluebutton/bbb-web.properties',
+    'etc/systemd/',
+    'etc/systemd/system/',
+    'etc/systemd/system/bbb-twilio.service',
     'etc/ufw/user.rules',
     'opt/freeswitch/etc/freeswitch/dialplan/bbb-twilio.xml',
     'opt/freeswitch/etc/freeswitch/sip_profiles/bbb-twilio.xml',
@@ -193,11 +196,13 @@ test('plan --json lists changes, actions with their impact, and a summary', asyn
     actions: { argv: string[]; impact: string }[];
     blocked: boolean;
   };
-  assert.deepEqual(json.summary, { create: 18, update: 1, delete: 0 });
+  assert.deepEqual(json.summary, { create: 19, update: 1, delete: 0 });
   assert.ok(json.changes.some((c) => c.path === `${CONF}/sip_profiles/bbb-twilio.xml` && c.kind === 'create' && c.diff?.includes('+<profile name="bbb-twilio">')));
   assert.deepEqual(
     json.actions.map((a) => [a.argv.join(' '), a.impact]),
     [
+      ['systemctl daemon-reload', 'none'],
+      ['systemctl enable --now bbb-twilio', 'none'],
       ['fs_cli -x reloadxml', 'none'],
       ['fs_cli -x sofia profile bbb-twilio start', 'none'],
       ['systemctl restart bbb-web', 'restarts-bbb-web'],

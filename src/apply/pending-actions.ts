@@ -20,6 +20,10 @@ const KNOWN: readonly ServiceNeed[] = [
   'profile-stop',
   'gateway-kill',
   'bbb-web-restart',
+  'systemd-reload',
+  'call-service-enable',
+  'call-service-restart',
+  'call-service-disable',
 ];
 
 export async function readPendingNeeds(host: Host): Promise<ServiceNeed[]> {

@@ -5,7 +5,7 @@ import { listJournals, saveJournal, type JournalRecord } from './journal.js';
 import { lockHolder } from './lock.js';
 import { keepTwilioMemory, readState, sha256, type TwilioMemory } from './state.js';
 import { undoEntries, undoProblemsHint, type UndoProblem } from './undo.js';
-import { inverseNeed } from '../plan/service-actions.js';
+import { inverseNeed, isCallServiceNeed } from '../plan/service-actions.js';
 
 export interface RollbackPlan {
   /** Journals to undo, newest first. */
@@ -34,13 +34,19 @@ export async function planRollback(host: Host, to: string | undefined): Promise<
   const drifted: string[] = [];
   const needs = new Set<ServiceNeed>();
   const newest = new Map<string, string | null | undefined>();
+  // The call service ends up as the oldest apply found it: only that apply's unit change says whether to start,
+  // restart or stop it (a unit created then updated is stopped, not restarted).
+  let serviceNeeds: ServiceNeed[] = [];
   for (const j of journals) {
     for (const e of j.entries) {
       if (e.type !== 'file') continue;
       if (!newest.has(e.path)) newest.set(e.path, e.afterSha256);
-      for (const n of e.needs) needs.add(inverseNeed(n));
+      const inverse = e.needs.map(inverseNeed);
+      if (inverse.some(isCallServiceNeed)) serviceNeeds = inverse;
+      else for (const n of inverse) needs.add(n);
     }
   }
+  for (const n of serviceNeeds) needs.add(n);
   for (const [file, expected] of newest) {
     if (expected === undefined || file.endsWith('/state.json')) continue;
     const bytes = await host.readBytes(file);

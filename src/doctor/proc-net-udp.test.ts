@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { isLoopback, parseProcNetUdp } from './proc-net-udp.js';
+import { isLoopback, parseProcNetTcpListeners, parseProcNetUdp } from './proc-net-udp.js';
 
 const HEADER = '   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops\n';
 
@@ -33,4 +33,15 @@ test('IPv6 sockets: four little-endian words; wildcard, loopback and v4-mapped a
 
 test('the header and malformed lines are ignored', () => {
   assert.deepEqual(parseProcNetUdp(`${HEADER}garbage\n  1: XYZ:12 00:00 07\n`, 4), []);
+});
+
+test('TCP: only sockets in LISTEN (0A) count, IPv4 and IPv6; established connections on the port do not', () => {
+  const v4 =
+    HEADER +
+    '   0: 0100007F:1FA4 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 4242 1 0000000000000000 100 0 0 10 0\n' +
+    '   1: 0100007F:1FA4 0100007F:D431 01 00000000:00000000 00:00000000 00000000     0        0 4243 1 0000000000000000 20 4 30 10 -1\n' +
+    '   2: 0100007F:1F95 0100007F:1FA4 01 00000000:00000000 00:00000000 00000000     0        0 4244 1 0000000000000000 20 4 30 10 -1\n';
+  assert.deepEqual(parseProcNetTcpListeners(v4, 4), [{ address: '127.0.0.1', port: 8100 }]);
+  const v6 = HEADER + '   0: 00000000000000000000000000000000:24FA 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 1 1 0 100 0 0 10 0\n';
+  assert.deepEqual(parseProcNetTcpListeners(v6, 6), [{ address: '::', port: 9466 }]);
 });

@@ -1,7 +1,7 @@
-// Reading the kernel's socket tables /proc/net/udp and /proc/net/udp6: one line per socket,
+// Reading the kernel's socket tables /proc/net/udp, udp6, tcp and tcp6: one line per socket,
 //   sl  local_address rem_address   st tx_queue:rx_queue ...
 //   12: 0500000A:13C4 00000000:0000 07 00000000:00000000 ...
-// addresses in hex, each 32-bit word in host (little-endian) byte order, ports in hex.
+// addresses in hex, each 32-bit word in host (little-endian) byte order, ports in hex, the state in hex.
 
 export interface UdpSocket {
   address: string;
@@ -9,13 +9,28 @@ export interface UdpSocket {
 }
 
 export function parseProcNetUdp(text: string, family: 4 | 6): UdpSocket[] {
-  const sockets: UdpSocket[] = [];
+  return parseSocketTable(text, family).map(({ address, port }) => ({ address, port }));
+}
+
+/** TCP_LISTEN in the kernel's tcp_states.h. */
+const TCP_LISTEN = 0x0a;
+
+/** The listening sockets of /proc/net/tcp or tcp6 (connected ones share the port and are left out). */
+export function parseProcNetTcpListeners(text: string, family: 4 | 6): UdpSocket[] {
+  return parseSocketTable(text, family)
+    .filter((s) => s.state === TCP_LISTEN)
+    .map(({ address, port }) => ({ address, port }));
+}
+
+function parseSocketTable(text: string, family: 4 | 6): (UdpSocket & { state: number })[] {
+  const sockets: (UdpSocket & { state: number })[] = [];
   for (const line of text.split('\n').slice(1)) {
-    const local = line.trim().split(/\s+/)[1];
+    const fields = line.trim().split(/\s+/);
+    const local = fields[1];
     const m = local ? /^([0-9A-Fa-f]+):([0-9A-Fa-f]{4})$/.exec(local) : null;
     if (!m?.[1] || !m[2]) continue;
     const address = family === 4 ? ipv4FromHex(m[1]) : ipv6FromHex(m[1]);
-    if (address !== null) sockets.push({ address, port: parseInt(m[2], 16) });
+    if (address !== null) sockets.push({ address, port: parseInt(m[2], 16), state: parseInt(fields[3] ?? '', 16) });
   }
   return sockets;
 }

@@ -1,7 +1,9 @@
 // Every doctor check, in the order a call travels: config and files, FreeSWITCH, the network in front of it, bbb-web,
-// then Twilio. Each check runs even when an earlier one failed (it skips, with a reason, what it cannot judge).
+// the call service, then Twilio. Each check runs even when an earlier one failed (it skips, with a reason, what it
+// cannot judge).
 
 import { bbbApiReachable, dialNumberShown } from './bbb-checks.js';
+import { callServiceActive, callServiceDialplan, callServiceHealthy, callServiceListening } from './call-service-checks.js';
 import { check, hintOf, messageOf, type CheckResult, type CheckStatus, type DoctorCheck } from './check.js';
 import { audioBridgeFreeswitch, configValid, filesInDesiredState } from './config-checks.js';
 import type { DoctorContext } from './doctor-context.js';
@@ -25,6 +27,10 @@ export const CHECKS: readonly DoctorCheck<DoctorContext>[] = [
   bbbApiReachable,
   dialNumberShown,
   meetingPinLength,
+  callServiceDialplan,
+  callServiceActive,
+  callServiceListening,
+  callServiceHealthy,
   twilioTrunk,
   twilioOriginationUrl,
   twilioNumbers,

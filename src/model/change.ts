@@ -14,7 +14,11 @@ export type ServiceNeed =
   | 'external-restart' // the external profile: drops every web-audio user on the server
   | 'profile-stop' // the dedicated profile is removed: drops its phone calls only
   | 'gateway-kill' // a gateway was removed from the external profile: drops calls through it only
-  | 'bbb-web-restart'; // bbb-web re-reads its properties: the API is briefly unavailable
+  | 'bbb-web-restart' // bbb-web re-reads its properties: the API is briefly unavailable
+  | 'systemd-reload' // systemd re-reads the call service's unit
+  | 'call-service-enable' // a new unit: the call service starts, and starts at boot
+  | 'call-service-restart' // its unit or config changed: callers typing a PIN go on in the static flow
+  | 'call-service-disable'; // the unit is removed: the call service stops, calls take the static flow
 
 export interface Owner {
   user: string;
@@ -113,7 +117,7 @@ export interface TwilioChange extends ChangeBase {
 
 export type Change = FileChange | FirewallChange | TwilioChange;
 
-export type Impact = 'none' | 'drops-phone-calls' | 'drops-web-audio' | 'restarts-bbb-web';
+export type Impact = 'none' | 'hands-back-pin-callers' | 'drops-phone-calls' | 'drops-web-audio' | 'restarts-bbb-web';
 
 export interface ServiceAction {
   need: ServiceNeed;

@@ -6,6 +6,7 @@ import { readText, type Host } from '../host/host.js';
 import { readState, type State } from '../apply/state.js';
 import { applyConfigHook } from '../resources/apply-config-hook.js';
 import { bbbWebProperties } from '../resources/bbb-web-properties.js';
+import { callServiceUnit } from '../resources/call-service-unit.js';
 import { dedicatedProfile } from '../resources/dedicated-profile.js';
 import { dedicatedDialplan, externalDialplan } from '../resources/dialplan.js';
 import { externalGateway } from '../resources/external-gateway.js';
@@ -38,6 +39,7 @@ export const RESOURCES: readonly Resource[] = [
   externalDialplan,
   applyConfigHook,
   bbbWebProperties,
+  callServiceUnit,
   firewall,
   twilioTrunk,
   twilioOriginationUrl,

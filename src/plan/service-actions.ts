@@ -1,8 +1,17 @@
 import { GATEWAY_NAME, PROFILE_NAME } from '../host/bbb-paths.js';
 import type { Change, ServiceAction, ServiceNeed } from '../model/change.js';
+import { CALL_SERVICE_NAME } from '../resources/render-call-service-unit.js';
 
-/** Order in which needs are met: files are re-read before profiles start, restarts come last. */
+/**
+ * Order in which needs are met: the call service first (a stopped one is disabled before systemd forgets its unit,
+ * a new one is loaded before it starts, and it runs before FreeSWITCH's dialplan starts handing calls to it), then
+ * files are re-read before profiles start, restarts come last.
+ */
 const ORDER: ServiceNeed[] = [
+  'call-service-disable',
+  'systemd-reload',
+  'call-service-enable',
+  'call-service-restart',
   'reloadxml',
   'gateway-kill',
   'profile-stop',
@@ -44,6 +53,14 @@ export function describeNeed(need: ServiceNeed, profileInUse: 'dedicated' | 'ext
       return fsAction(need, 'sofia profile external restart', 'restart the external profile (it also carries the browsers\' audio)', 'drops-web-audio');
     case 'bbb-web-restart':
       return action(need, ['systemctl', 'restart', 'bbb-web'], 'bbb-web re-reads its properties (and forgets running meetings)', 'restarts-bbb-web');
+    case 'systemd-reload':
+      return action(need, ['systemctl', 'daemon-reload'], 'systemd re-reads the call service\'s unit', 'none');
+    case 'call-service-enable':
+      return action(need, ['systemctl', 'enable', '--now', CALL_SERVICE_NAME], 'start the call service, and at every boot', 'none');
+    case 'call-service-restart':
+      return action(need, ['systemctl', 'restart', CALL_SERVICE_NAME], 'restart the call service (its unit or config changed)', 'hands-back-pin-callers');
+    case 'call-service-disable':
+      return action(need, ['systemctl', 'disable', '--now', CALL_SERVICE_NAME], 'stop the call service, and at boot', 'hands-back-pin-callers');
   }
 }
 
@@ -59,15 +76,23 @@ export function neededActions(changes: readonly Pick<Change, 'needs'>[], profile
   return ORDER.filter((n) => needs.has(n)).map((n) => describeNeed(n, profileInUse));
 }
 
+/** Needs that only a change of the call service's unit has. */
+export function isCallServiceNeed(need: ServiceNeed): boolean {
+  return need.startsWith('call-service-');
+}
+
 /** Undoing a change needs the opposite of some actions. */
 export function inverseNeed(need: ServiceNeed): ServiceNeed {
   if (need === 'profile-start') return 'profile-stop';
   if (need === 'profile-stop') return 'profile-start';
+  if (need === 'call-service-enable') return 'call-service-disable';
+  if (need === 'call-service-disable') return 'call-service-enable';
   return need;
 }
 
 export const IMPACT_TEXT: Record<ServiceAction['impact'], string> = {
   none: 'no call dropped',
+  'hands-back-pin-callers': 'no joined call dropped; callers typing a PIN go on in the static flow',
   'drops-phone-calls': 'drops phone callers on this profile (web audio unaffected)',
   'drops-web-audio': 'DROPS every web-audio user in every meeting on this server',
   'restarts-bbb-web': 'running meetings VANISH from bbb-web (its API loses them, joins fail): runs only when no meeting is running',

@@ -4,6 +4,7 @@ import type { Host } from '../host/host.js';
 import type { State } from '../model/state.js';
 import type { Change, PlanWarning } from '../model/change.js';
 import type { TwilioAccess } from '../twilio/twilio-access.js';
+import type { CliLocation } from './cli-location.js';
 
 export interface PlanContext {
   host: Host;
@@ -18,6 +19,8 @@ export interface PlanContext {
   twilio?: TwilioAccess;
   /** Move numbers that have a voice URL, a TwiML app or another trunk (`--force-numbers`, `twilio.forceNumbers`). */
   forceNumbers?: boolean;
+  /** The CLI the call service's unit runs; default: the CLI running now (`runningCli`). */
+  callServiceCli?: CliLocation;
 }
 
 export interface ResourcePlan {

@@ -59,12 +59,12 @@ export const TWILIO_CONFIG = `${BASE_CONFIG}twilio:\n  accountSid: ${ACCOUNT_SID
 
 export async function healthyServer(fixture: FixtureName = 'bbb-3.0'): Promise<HealthyServer> {
   const root = await copyFixture(fixture);
-  await writeConfig(root, BASE_CONFIG);
-  const applied = await runCli(['apply', '--root', root, '--yes', '--no-reload']);
+  // The config doctor reads is the one applied (the call service's unit carries a digest of it).
+  await writeConfig(root, TWILIO_CONFIG);
+  const applied = await runCli(['apply', '--root', root, '--yes', '--no-reload', '--only', 'host']);
   if (applied.code !== 0) throw new Error(`setup apply failed: ${applied.stderr}`);
   // The admin ran the FreeSWITCH commands --no-reload listed (the emulator's profile runs): nothing is pending.
   await fs.rm(path.join(root, 'var/lib/bbb-twilio/pending-actions.json'), { force: true });
-  await writeConfig(root, TWILIO_CONFIG);
 
   const esl = await startEslEmulator({ password: ESL_PASSWORD });
   esl.state.profiles.push(dedicatedProfile({ state: 'RUNNING' }));
