@@ -307,6 +307,24 @@ describe('outbound-socket emulator', () => {
     s.close();
   });
 
+  test('api uuid_transfer while endless_playback plays: it ends, the socket app completes, no transfer app events', async () => {
+    const { call, s } = await open();
+    const from = s.frames.length;
+    await s.execute('endless_playback', '/x/moh.wav', { eventUuid: 'moh' });
+    assert.equal((await s.send(`api uuid_transfer ${call.uuid} static_pin XML public`)).body, '+OK\n');
+    assert.deepEqual(await call.outcome, { kind: 'transferred', to: 'static_pin XML public' });
+    // The api reply follows the events the transfer caused, on the same ordered stream.
+    assert.deepEqual(s.summary(from).filter((n) => !n.startsWith('command/reply') && n !== 'api/response'), [
+      'CHANNEL_EXECUTE endless_playback',
+      'CHANNEL_EXECUTE_COMPLETE endless_playback',
+      'CHANNEL_UNPARK',
+      'CHANNEL_EXECUTE_COMPLETE socket',
+      'CHANNEL_STATE',
+      'CHANNEL_STATE',
+    ]);
+    s.close();
+  });
+
   test('drop: the connection is reset, no notice; nothing listening: the dialplan goes on', async () => {
     const { call, s } = await open();
     const from = s.frames.length;

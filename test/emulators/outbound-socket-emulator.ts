@@ -342,9 +342,12 @@ export class EmulatedCall {
     }
   }
 
-  /** Leaving the socket app: EXECUTE_COMPLETE transfer, the running media apps end, the socket app completes. */
-  private transfer(arg: string, run: RunningApp): void {
-    this.complete(run, '_none_');
+  /**
+   * Leaving the socket app: EXECUTE_COMPLETE transfer (none for `api uuid_transfer`, which is no app), the running
+   * media apps end, the socket app completes.
+   */
+  private transfer(arg: string, run: RunningApp | null): void {
+    if (run) this.complete(run, '_none_');
     this.stopMedia('FILE PLAYED');
     this.leaveSocketApp();
     this.phase = 'transferred';
@@ -551,9 +554,7 @@ export class EmulatedCall {
       return '+OK\n';
     }
     if (word === 'uuid_transfer' && a === this.uuid && this.phase === 'socket' && !this.hungUp) {
-      const arg = [b, ...rest].join(' ');
-      this.applications.push({ app: 'transfer', arg });
-      this.transfer(arg, { app: 'transfer', arg, appUuid: randomUUID(), timer: null });
+      this.transfer([b, ...rest].join(' '), null);
       return '+OK\n';
     }
     if (word === 'uuid_kill' && a === this.uuid) {
