@@ -112,7 +112,23 @@ async function runFreeswitchCommand(
     const problem = await confirmRunning(session, profile, opts);
     if (problem) return outcome(problem.unreachable ? 'unreachable' : 'failed', problem.text);
   }
+  if (action.need === 'profile-stop') await confirmStopped(session, eslCommand.split(/\s+/)[2] ?? '', opts);
   return outcome('ran', verdict.note ?? '');
+}
+
+/**
+ * `sofia profile X stop` returns while the profile thread is still shutting down. A `start` sent meanwhile (the
+ * next apply, seconds later) is judged against the dying profile and the new one never comes up: wait until the
+ * profile is gone (bounded; a profile that lingers is FreeSWITCH's to finish, not an error of ours).
+ */
+async function confirmStopped(session: FreeswitchSession, profile: string, opts: ServiceRunOptions): Promise<void> {
+  const deadline = Date.now() + (opts.profileStartWaitMs ?? DEFAULT_PROFILE_START_WAIT_MS);
+  const step = Math.min(250, opts.pollIntervalMs ?? DEFAULT_POLL_MS);
+  while (Date.now() < deadline) {
+    const answer = await session.api(`sofia status profile ${profile}`);
+    if ('unreachable' in answer || /^Invalid Profile/m.test(answer.reply)) return;
+    await new Promise((resolve) => setTimeout(resolve, step));
+  }
 }
 
 /**

@@ -7,6 +7,7 @@ import { formatHostPort, type CallServiceConfig, type Config } from '../config/s
 import { MANAGED } from '../host/bbb-paths.js';
 import { readText } from '../host/host.js';
 import { CALL_SERVICE_NAME, CALL_SERVICE_UNIT } from '../resources/render-call-service-unit.js';
+import { assessServerKeypad } from '../freeswitch/keypad-assessment.js';
 import type { CheckMaker, CheckResult, DoctorCheck } from './check.js';
 import type { DoctorContext } from './doctor-context.js';
 import { parseProcNetTcpListeners, type UdpSocket } from './proc-net-udp.js';
@@ -142,3 +143,13 @@ function causeOf(err: unknown): string {
   if (code) return code;
   return (err as Error).message;
 }
+
+export const callServiceKeypad = callServiceCheck('call-service-keypad', 'phone callers can mute and unmute from the keypad', async (ctx, c, service) => {
+  const keypad = await assessServerKeypad(ctx.host, service.keys.toggleMute);
+  if (!keypad) return c.skip("needs FreeSWITCH's configuration (conference.conf.xml) to be readable");
+  const summary = `${keypad.keys.map((k) => k.text).join('; ')} (conference profile ${keypad.profile}, caller-controls ${keypad.group ?? 'none found'})`;
+  if (!keypad.usable) {
+    return c.warn(`no key mutes a phone caller: ${summary}`, `set callService.keys.toggleMute to keys the ${keypad.profile} profile does not bind, or give it caller-controls "none" in conference.conf.xml`);
+  }
+  return c.ok(summary);
+});

@@ -3,7 +3,7 @@
 // cannot judge).
 
 import { bbbApiReachable, dialNumberShown } from './bbb-checks.js';
-import { callServiceActive, callServiceDialplan, callServiceHealthy, callServiceListening } from './call-service-checks.js';
+import { callServiceActive, callServiceDialplan, callServiceHealthy, callServiceKeypad, callServiceListening } from './call-service-checks.js';
 import { check, hintOf, messageOf, type CheckResult, type CheckStatus, type DoctorCheck } from './check.js';
 import { audioBridgeFreeswitch, configValid, filesInDesiredState } from './config-checks.js';
 import type { DoctorContext } from './doctor-context.js';
@@ -31,6 +31,7 @@ export const CHECKS: readonly DoctorCheck<DoctorContext>[] = [
   callServiceActive,
   callServiceListening,
   callServiceHealthy,
+  callServiceKeypad,
   twilioTrunk,
   twilioOriginationUrl,
   twilioNumbers,

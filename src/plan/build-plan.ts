@@ -1,3 +1,4 @@
+import { assessServerKeypad } from '../freeswitch/keypad-assessment.js';
 import type { Config } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 import { assertFreeswitchAudio, detectFacts, type ServerFacts } from '../host/detect-facts.js';
@@ -115,6 +116,7 @@ export async function buildPlan(
   if (mode === 'install') plan.warnings.push(...configRisks(config, sipPort(context)));
   if (mode === 'install' && sides.includes('host')) {
     plan.warnings.push(...pinWarnings(config, facts, pinLength));
+    plan.warnings.push(...(await keypadNotes(host, config)));
   }
   plan.warnings = dedupe(plan.warnings);
   plan.actions = neededActions(plan.changes, config.sip.profile);
@@ -171,4 +173,21 @@ function pinWarnings(config: Config, facts: ServerFacts, pinLength: number): Pla
 function dedupe(warnings: PlanWarning[]): PlanWarning[] {
   const seen = new Set<string>();
   return warnings.filter((w) => (seen.has(w.message) ? false : (seen.add(w.message), true)));
+}
+
+/** Keys of callService.keys.toggleMute the service leaves to the conference profile's own caller-controls. */
+async function keypadNotes(host: Host, config: Config): Promise<PlanWarning[]> {
+  if (!config.callService.enabled) return [];
+  const keypad = await assessServerKeypad(host, config.callService.keys.toggleMute);
+  const left = keypad?.keys.filter((k) => k.by === 'freeswitch') ?? [];
+  if (!keypad || left.length === 0) return [];
+  return [
+    {
+      level: 'note',
+      message: `in-meeting keypad: ${left.map((k) => k.text).join('; ')}`,
+      hint: keypad.usable
+        ? `phone callers mute with the other keys; "caller-controls" "none" on the ${keypad.profile} profile (conference.conf.xml) gives every key to the service`
+        : `no key mutes a phone caller: change callService.keys.toggleMute, or set caller-controls "none" on the ${keypad.profile} profile`,
+    },
+  ];
 }

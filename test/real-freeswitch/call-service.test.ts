@@ -53,7 +53,7 @@ describe('real FreeSWITCH: the call service', { skip: skipWithoutFreeswitch(), c
   before(async () => {
     tree = await prepareServerTree({ kind: 'reference', version: '3.0' }, { externalIp: ADDR.server });
     bbb = await startBbbApiEmulator({ secret: SECRET });
-    bbb.meetings.push(meeting('12345', true), meeting('23456', false), meeting('34567', true), meeting('45678', true), meeting('56789', true));
+    bbb.meetings.push(meeting('12345', true), meeting('23456', false), meeting('34567', true), meeting('45678', true), meeting('56789', true), meeting('67890', true), meeting('78901', true));
     await fs.writeFile(path.join(tree.root, 'etc/bigbluebutton/bbb-web.properties'), `bigbluebutton.web.serverURL=${bbb.url}\nsecuritySalt=${SECRET}\n`);
     const listen = await allocatePort();
     const metrics = await allocatePort();
@@ -124,6 +124,54 @@ describe('real FreeSWITCH: the call service', { skip: skipWithoutFreeswitch(), c
     assert.equal((await serviceLog(second)).outcome, 'locked_out');
   });
 
+  /** The member's flags in `conference <pin> list` (`hear|speak|...`; no `speak` = muted). */
+  async function memberFlags(call: RealCall, pin: string): Promise<string> {
+    const uuid = await call.inbound();
+    const line = (await fsw.api(`conference ${pin} list`)).split('\n').find((l) => l.includes(uuid)) ?? '';
+    return line.split(';')[5] ?? '';
+  }
+
+  async function joinedCall(from: string, pin: string): Promise<RealCall> {
+    const call = await placeCall(fsw, { to: NUMBER, from, profile: 'dedicated' });
+    await call.waitForApp('playback');
+    await call.press(pin);
+    assert.equal((await call.outcome()).joined, pin);
+    await waitUntil('the member listed', async () => (await memberFlags(call, pin)) !== '');
+    return call;
+  }
+
+  test("keypad on BBB's stock profile (caller-controls map 0 to mute): 0 mutes once, FreeSWITCH's own toggle, no double toggle", async () => {
+    const call = await joinedCall('+15005550207', '45678');
+    assert.match(await memberFlags(call, '45678'), /speak/);
+    await call.press('0');
+    await waitUntil('muted', async () => !/speak/.test(await memberFlags(call, '45678')), 5000);
+    await sleep(1500); // a second toggle by the service would unmute again by now
+    assert.doesNotMatch(await memberFlags(call, '45678'), /speak/);
+    await call.hangup();
+  });
+
+  test('keypad with caller-controls "none" (BBB #25244): *6 mutes the caller in FreeSWITCH, *6 again unmutes', async () => {
+    const file = path.join(tree.conf, 'autoload_configs/conference.conf.xml');
+    const text = await fs.readFile(file, 'utf8');
+    await fs.writeFile(file, text.replace('<profile name="cdquality">', '<profile name="cdquality">\n      <param name="caller-controls" value="none"/>'));
+    assert.match(await fsw.api('reloadxml'), /\+OK/);
+    assert.ok(serve);
+    serve.child.kill('SIGHUP');
+    await serve.waitForLog('the reload', (l) => l.event === 'reloaded');
+    const call = await joinedCall('+15005550208', '56789');
+    await call.press('*6');
+    await waitUntil('muted by *6', async () => !/speak/.test(await memberFlags(call, '56789')), 5000);
+    await call.press('*6');
+    await waitUntil('unmuted by *6', async () => /speak/.test(await memberFlags(call, '56789')), 5000);
+    await call.press('0');
+    await waitUntil('muted by 0', async () => !/speak/.test(await memberFlags(call, '56789')), 5000);
+    await call.hangup();
+    const summary = await serviceLog(call);
+    assert.equal(summary.outcome, 'joined');
+    await fs.writeFile(file, text);
+    await fsw.api('reloadxml');
+  });
+
   test('a joined caller stays in the meeting while the service restarts, and new calls are taken again after it', async () => {
     const call = await placeCall(fsw, { to: NUMBER, from: '+15005550204', profile: 'dedicated' });
     await call.waitForApp('playback');
@@ -139,28 +187,28 @@ describe('real FreeSWITCH: the call service', { skip: skipWithoutFreeswitch(), c
   });
 
   test('SIGTERM hands a caller who is typing back to the dialplan: the static PIN flow takes over and joins', async () => {
-    await joinWebUser(fsw, '45678');
+    await joinWebUser(fsw, '67890');
     const call = await placeCall(fsw, { to: NUMBER, from: '+15005550205', profile: 'dedicated' });
     await call.waitForApp('playback');
-    await call.press('45');
+    await call.press('67');
     assert.ok(serve);
     assert.equal(await serve.stop('SIGTERM'), 0);
     await call.waitForApp('play_and_get_digits');
-    await call.press('45678#');
+    await call.press('67890#');
     const outcome = await call.outcome();
-    assert.equal(outcome.joined, '45678', outcome.applications.join('\n'));
+    assert.equal(outcome.joined, '67890', outcome.applications.join('\n'));
     assert.equal(outcome.memberName, 'xxx-xxx-0205');
     await call.hangup();
   });
 
   test('with the service down, the static PIN flow runs right after the socket and joins a conference with a web user', async () => {
     if (serve && serve.child.exitCode === null) await serve.stop('SIGTERM');
-    await joinWebUser(fsw, '56789');
+    await joinWebUser(fsw, '78901');
     const call = await placeCall(fsw, { to: NUMBER, from: '+15005550206', profile: 'dedicated' });
     await call.waitForApp('play_and_get_digits');
-    await call.press('56789#');
+    await call.press('78901#');
     const outcome = await call.outcome();
-    assert.equal(outcome.joined, '56789', outcome.applications.join('\n'));
+    assert.equal(outcome.joined, '78901', outcome.applications.join('\n'));
     assert.ok(outcome.applications.some((a) => a.startsWith('socket ')), 'the socket hand-over was tried first');
     await call.hangup();
     serve = await startServe(serveArgs);
