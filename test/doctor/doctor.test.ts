@@ -26,6 +26,7 @@ const IDS = [
   'call-service-active',
   'call-service-listening',
   'call-service-healthy',
+  'call-service-keypad',
   'twilio-trunk',
   'twilio-origination-url',
   'twilio-numbers',
@@ -50,7 +51,7 @@ describe('a server where dial-in is set up', () => {
       json.checks.map((c) => [c.id, c.status]),
       IDS.map((id) => [id, SKIPPED_UNDER_ROOT.includes(id) ? 'skip' : 'ok']),
     );
-    assert.deepEqual([json.ok, json.warn, json.fail, json.skip], [15, 0, 0, 4]);
+    assert.deepEqual([json.ok, json.warn, json.fail, json.skip], [16, 0, 0, 4]);
   });
 
   test('--json has exactly the documented shape: checks of {id,title,status,finding,fix} and four counts', async () => {
@@ -74,7 +75,7 @@ describe('a server where dial-in is set up', () => {
     // Findings start in one column: after the longest id (audio-bridge-freeswitch) and two spaces.
     const column = 8 + 'audio-bridge-freeswitch'.length + 2;
     assert.ok(lines.every((l) => l.slice(column - 2, column) === '  ' && l[column] !== ' '), lines.join('\n'));
-    assert.match(run.stdout, /\n19 checks: 15 ok, 0 warnings, 0 failed, 4 skipped\. Dial-in is ready\.\n$/);
+    assert.match(run.stdout, /\n20 checks: 16 ok, 0 warnings, 0 failed, 4 skipped\. Dial-in is ready\.\n$/);
     for (const secret of [ESL_PASSWORD, SALT, AUTH_TOKEN]) assert.ok(!run.stdout.includes(secret));
   });
 

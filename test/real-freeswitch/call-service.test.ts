@@ -81,11 +81,12 @@ describe('real FreeSWITCH: the call service', { skip: skipWithoutFreeswitch(), c
     assert.equal(outcome.memberName, 'xxx-xxx-0201');
     // No `#` and no static prompt: the service took the call, and play_and_get_digits never ran.
     assert.ok(!outcome.applications.some((a) => a.startsWith('play_and_get_digits')), outcome.applications.join('\n'));
+    // The service stays on a joined call (the keypad) until the hang-up, then writes the call's summary line.
+    await call.hangup();
     const log = await serviceLog(call);
     assert.equal(log.outcome, 'joined');
     assert.equal(log.meetingId, 'meeting-12345');
     assert.equal(log.number, 'xxx-xxx-0201');
-    await call.hangup();
   });
 
   test('a caller of a meeting nobody joined waits with hold music and joins the moment a web user joins', async () => {
@@ -101,8 +102,8 @@ describe('real FreeSWITCH: the call service', { skip: skipWithoutFreeswitch(), c
     const outcome = await call.outcome();
     assert.equal(outcome.joined, '23456', outcome.applications.join('\n'));
     assert.ok(outcome.applications.some((a) => a.endsWith('meeting-not-started.wav')));
-    assert.equal((await serviceLog(call)).outcome, 'joined_after_wait');
     await call.hangup();
+    assert.equal((await serviceLog(call)).outcome, 'joined_after_wait');
   });
 
   test('a number with too many invalid PINs is locked out, and its next call is turned away before any prompt', async () => {

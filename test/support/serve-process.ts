@@ -78,6 +78,7 @@ export async function startServe(args: string[], env: NodeJS.ProcessEnv = {}): P
       return exited;
     },
   };
-  await proc.waitForLog('the service to listen', (l) => l.event === 'started');
+  // Generous: tsx compiles the CLI at start, and CI runs this beside other suites on two cores.
+  await proc.waitForLog('the service to listen', (l) => l.event === 'started', 90_000);
   return proc;
 }
