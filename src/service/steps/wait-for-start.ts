@@ -18,8 +18,10 @@ export async function waitForStart(ctx: CallContext, meeting: MeetingInfo): Prom
   } finally {
     cancelDeadline();
     watching.abort();
+    // Not waiting for the hold loop to wind down: what comes next (the join's transfer, a goodbye) runs at once on
+    // FreeSWITCH, nested in whatever still plays, and the loop sees the abort and sends nothing more.
+    hold.catch(() => undefined);
     await channel.stopAudio();
-    await hold.catch(() => undefined);
     ctx.record.callerMs += ctx.now() - since;
   }
 }
@@ -46,7 +48,7 @@ async function playHold(ctx: CallContext, signal: AbortSignal): Promise<void> {
     const started = ctx.now();
     const response = await channel.execute('playback', settings.holdMusic);
     // A missing file ends at once ("FILE NOT FOUND"): hold in silence rather than spin.
-    if (!signal.aborted && (response === 'FILE NOT FOUND' || ctx.now() - started < 1000)) await channel.execute('sleep', '10000');
+    if (!signal.aborted && (response === 'FILE NOT FOUND' || ctx.now() - started < 1000)) await channel.execute('sleep', '5000');
   }
 }
 
