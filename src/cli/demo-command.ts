@@ -28,6 +28,9 @@ dialin:
 twilio:
   # the demo's sandbox Twilio account (an in-process emulator of Twilio's API)
   accountSid: ${DEMO_ACCOUNT_SID}
+callService:
+  lockout:
+    failures: 3
 `;
 
 /** The sandbox tree: our own sample of a stock BBB 3.0 server, shipped with the package. */
@@ -123,6 +126,21 @@ async function walkThrough({ opts, io, c, sandbox, root, configFile, before, twi
   await cli(['simulate-call', '--to', '+16135550142', '--from', '+15145550199', '--dtmf', '12345#', '--active', '12345']);
   step(n++, 'A caller who mistypes the PIN three times', 'bbb-twilio simulate-call --to +16135550142 --dtmf 11111#22222#33333#');
   await cli(['simulate-call', '--to', '+16135550142', '--from', '+15145550199', '--dtmf', '11111#22222#33333#', '--active', '12345']);
+  step(n++, 'The call service: phone callers join before anyone has web audio, wait for a meeting to start; PIN guessers are locked out', 'bbb-twilio serve');
+  // The service's lockout file lands in bbb-twilio's state dir, which the final check leaves out like the journal.
+  const { demoCallService } = await import('./demo-call-service.js');
+  const told = await demoCallService({
+    io: sandboxIo,
+    host: new LocalHost(root),
+    configFile,
+    cli: (args) => cli(args),
+    say: (line) => io.stdout.write(`${line}\n`),
+    command: (line) => io.stdout.write(`${c.dim(`$ ${line}`)}\n`),
+  });
+  if (!told) {
+    io.stderr.write('demo: the call service did not do what the demo expects\n');
+    return 1;
+  }
   step(n, 'Rollback: every file back, byte for byte', 'bbb-twilio rollback --yes --no-reload');
   if ((await cli(['rollback', '--yes', '--no-reload'])) !== 0) return 1;
   step(n + 1, 'Twilio: remove what bbb-twilio created in the account (numbers are detached, never released)', 'bbb-twilio uninstall --twilio --only twilio --yes');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { startBbbApiEmulator } from '../../test/emulators/bbb-api-emulator.js';
+import { startBbbApiEmulator } from '../bbb/sandbox-bbb-api.js';
 import { getMeetings } from '../bbb/bbb-api-client.js';
 import { BbbApiError } from '../bbb/bbb-api-error.js';
 import { MeetingDirectory, type DirectoryMeeting, type DirectoryTimers } from './meeting-directory.js';

@@ -8,6 +8,9 @@
 import { randomUUID } from 'node:crypto';
 import * as net from 'node:net';
 import { answerApi, defaultFreeswitchState, type FreeswitchState } from './freeswitch-api-emulation.js';
+import { urlEncode } from '../../src/freeswitch/sandbox/switch-url-encode.js';
+
+export { urlEncode };
 
 export type EslEmulatorBehaviour =
   /** Speaks the protocol. */
@@ -257,16 +260,6 @@ function plainEvent(headers: Record<string, string>, body?: string): string {
   return `Content-Length: ${Buffer.byteLength(text)}\nContent-Type: text/event-plain\n\n${text}`;
 }
 
-/** switch_url_encode: control bytes, non-ASCII bytes and `\r\n "#%&+:;<=>?@[\]^`{|}` become %XX. */
-export function urlEncode(value: string): string {
-  const unsafe = '\r\n "#%&+:;<=>?@[\\]^`{|}';
-  let out = '';
-  for (const byte of Buffer.from(value, 'utf8')) {
-    const ch = String.fromCharCode(byte);
-    out += byte < 0x20 || byte > 0x7e || unsafe.includes(ch) ? `%${byte.toString(16).toUpperCase().padStart(2, '0')}` : ch;
-  }
-  return out;
-}
 
 async function writeFragmented(socket: net.Socket, data: Buffer, size: number | undefined): Promise<void> {
   if (socket.destroyed) return;
