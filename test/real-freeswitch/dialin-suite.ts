@@ -240,9 +240,10 @@ export function defineDialinSuite(version: '2.7' | '3.0', mode: 'dedicated' | 'e
     });
 
     describe('rollback and uninstall', () => {
-      const ourProfileGone = async (): Promise<void> => {
+      /** `why`: the output of the commands that should have removed them, for the failure message. */
+      const ourProfileGone = async (why = ''): Promise<void> => {
         const status = await fsw.api('sofia status');
-        assert.ok(!status.includes(GATEWAY), status);
+        assert.ok(!status.includes(GATEWAY), `${status}\n${why}`);
         if (mode === 'dedicated') assert.doesNotMatch(status, /^\s*bbb-twilio\s+profile/m);
         const dialplan = await fsw.api('xml_locate dialplan');
         assert.ok(!dialplan.includes('bbb-twilio-dialin'), 'our dialplan is still loaded');
@@ -265,7 +266,7 @@ export function defineDialinSuite(version: '2.7' | '3.0', mode: 'dedicated' | 'e
         const uninstall = await tree.cli(['uninstall', '--yes']);
         assert.equal(uninstall.code, 0, uninstall.stdout + uninstall.stderr);
         await waitUntil('our gateway to be reaped', async () => !(await fsw.api('sofia status')).includes(GATEWAY), 15_000).catch(() => undefined);
-        await ourProfileGone();
+        await ourProfileGone(`apply:\n${apply.stdout.split('\n').filter((l) => /ran|FAILED|postponed|fs_cli|systemctl/.test(l)).join('\n')}\nuninstall:\n${uninstall.stdout.split('\n').filter((l) => /ran|FAILED|postponed|fs_cli|systemctl/.test(l)).join('\n')}`);
       });
     });
   });
