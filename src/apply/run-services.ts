@@ -41,6 +41,8 @@ export interface ServiceRunOptions {
   countMeetings?: MeetingCounter;
   /** How long a profile that FreeSWITCH says it started may take to show up as running. */
   profileStartWaitMs?: number;
+  /** Tests: scale the wait mod_sofia asks for before it stops or restarts a young profile. */
+  profileWaitScale?: number;
   progress?: ProgressLine;
   shouldStop?: () => boolean;
 }
@@ -103,7 +105,15 @@ async function runFreeswitchCommand(
   opts: ServiceRunOptions,
   outcome: MakeOutcome,
 ): Promise<ServiceOutcome> {
-  const answer = await session.api(eslCommand);
+  let answer = await session.api(eslCommand);
+  // mod_sofia refuses to stop or restart a profile in its first seconds ("must be up for at least 5 seconds ...
+  // Please wait N seconds"): a rollback or uninstall right after an apply meets this. Wait as told, once or twice.
+  for (let retry = 0; retry < 2 && !('unreachable' in answer); retry++) {
+    const wait = /must be up for at least[\s\S]*?wait (\d+) second/.exec(answer.reply);
+    if (!wait) break;
+    await new Promise((resolve) => setTimeout(resolve, (Number(wait[1]) + 0.5) * 1000 * (opts.profileWaitScale ?? 1)));
+    answer = await session.api(eslCommand);
+  }
   if ('unreachable' in answer) return outcome('unreachable', answer.unreachable.message);
   const verdict = judgeEslReply(eslCommand, answer.reply);
   if (!verdict.ok) return outcome('failed', verdict.problem);

@@ -354,3 +354,14 @@ describe('restart policy for bbb-web (a restart makes running meetings vanish fr
     assert.deepEqual(live.ran, ['systemctl restart bbb-web'], 'not run again while a meeting runs');
   });
 });
+
+describe('a profile FreeSWITCH calls too young to stop', () => {
+  test('the stop waits the seconds mod_sofia asks for, then runs (a rollback right after an apply)', async () => {
+    const e = await emulator();
+    e.state.profiles.push({ ...dedicatedProfile(), tooYoungFor: 1 });
+    const host = await treeAt(e.port);
+    const report = await run(host, actions('dedicated', 'profile-stop'), { profileWaitScale: 0.01 });
+    assert.deepEqual(report.outcomes.map((o) => [o.command, o.status]), [["fs_cli -x 'sofia profile bbb-twilio stop'", 'ran']]);
+    assert.equal(e.state.profiles.find((p) => p.name === 'bbb-twilio')?.state, 'DOWN');
+  });
+});

@@ -19,6 +19,8 @@ export interface EmulatedGateway {
 
 export interface EmulatedProfile {
   name: string;
+  /** Stop/restart attempts still refused as too soon after the start (mod_sofia wants 5 s of uptime). */
+  tooYoungFor?: number;
   /** DOWN: defined in the XML but not running. Like FreeSWITCH, `sofia status` then does not list it at all. */
   state: 'RUNNING' | 'DOWN';
   /** The bind address (sip-ip); it is what the URL column shows, not the external address. */
@@ -205,6 +207,10 @@ function sofiaProfile(state: FreeswitchState, args: string[]): string {
   }
   const running = runningProfile(state, name);
   if (!running) return `Invalid Profile [${name}]`;
+  if ((action === 'stop' || action === 'restart') && (running.tooYoungFor ?? 0) > 0) {
+    running.tooYoungFor = (running.tooYoungFor ?? 0) - 1;
+    return `Reload XML [Success]\nProfile ${name} must be up for at least 5 seconds to stop/restart.\nPlease wait 1 second\n`;
+  }
   switch (action) {
     case 'rescan':
       state.profileActions.push({ profile: name, action: 'rescan' });
