@@ -32,6 +32,9 @@ export interface BenchReport {
   setupMs: number[];
   /** Joined calls / (last transfer - first connect), per second. */
   setupsPerSecond: number;
+  /** This process's CPU (ms) so far: when it nears the run's wall time, this side is the bottleneck, not the service. */
+  cpuMs: number;
+  wallMs: number;
   outcomes?: Record<string, number>;
   error?: string;
 }
@@ -119,6 +122,8 @@ function report(phase: BenchReport['phase'], extra: Partial<BenchReport> = {}): 
     addedMs: done.map((t) => t.addedMs),
     setupMs: done.map((t) => t.transferAt - t.connectAt),
     setupsPerSecond: span > 0 ? done.length / span : 0,
+    cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
+    wallMs: performance.now() - firstConnect,
     ...extra,
   };
   process.send?.(message);
