@@ -272,9 +272,13 @@ describe('real FreeSWITCH: the outbound event socket', { skip: skipWithoutFreesw
       if (linger) await s.waitEvent('CHANNEL_HANGUP_COMPLETE', () => true, 5_000, from);
       const names = s.summary(from).filter((n) => n !== 'CHANNEL_PARK' && n !== 'text/disconnect-notice');
       const expected = ['command/reply +OK', 'CHANNEL_EXECUTE playback', 'CHANNEL_HANGUP', 'CHANNEL_EXECUTE_COMPLETE playback'];
-      assert.deepEqual(names.slice(0, linger ? 4 : 3), expected.slice(0, linger ? 4 : 3), names.join(', '));
-      const hangup = s.frames.slice(from).find((f) => eventName(f) === 'CHANNEL_HANGUP') as ReceivedFrame;
-      assert.equal(eventHeader(hangup, 'Hangup-Cause'), 'NORMAL_CLEARING');
+      // Without linger an early notice closes the socket, possibly before CHANNEL_HANGUP was written: only the
+      // frames before the hang-up are certain then.
+      const certain = linger ? 4 : 2;
+      assert.deepEqual(names.slice(0, certain), expected.slice(0, certain), names.join(', '));
+      const hangup = s.frames.slice(from).find((f) => eventName(f) === 'CHANNEL_HANGUP');
+      if (linger) assert.ok(hangup, names.join(', '));
+      if (hangup) assert.equal(eventHeader(hangup, 'Hangup-Cause'), 'NORMAL_CLEARING');
       if (linger) {
         const complete = s.frames.slice(from).find((f) => eventName(f) === 'CHANNEL_EXECUTE_COMPLETE') as ReceivedFrame;
         assert.equal(eventHeader(complete, 'Application-Response'), 'PLAYBACK ERROR');
