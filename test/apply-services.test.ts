@@ -133,7 +133,8 @@ test('rollback uses the same runner: the dedicated profile is stopped over ESL',
   esl.state.apiCommands.length = 0;
   const rollback = await runCli(['rollback', '--root', root, '--yes']);
   assert.equal(rollback.code, 0, rollback.stderr);
-  assert.deepEqual(esl.state.apiCommands, ['reloadxml', 'sofia profile bbb-twilio stop']);
+  // ...and awaited until it is gone, so an apply right after it does not meet the dying profile.
+  assert.deepEqual(esl.state.apiCommands, ['reloadxml', 'sofia profile bbb-twilio stop', 'sofia status profile bbb-twilio']);
   assert.equal(esl.state.profiles.find((p) => p.name === 'bbb-twilio')?.state, 'DOWN');
   assert.match(rollback.stdout, /ran {7}fs_cli -x 'sofia profile bbb-twilio stop'\n/);
 });
