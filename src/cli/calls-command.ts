@@ -3,8 +3,10 @@
 // lifts one lockout. All through the service's HTTP endpoint on callService.metrics (127.0.0.1:9466 by default).
 
 import pc from 'picocolors';
-import { formatHostPort, parseHostPort, type HostPort } from '../config/schema.js';
+import { formatHostPort, type HostPort } from '../config/schema.js';
+import { hostPortOption } from './host-port-option.js';
 import { BbbTwilioError, ConfigError } from '../errors.js';
+import { maskNumber } from '../service/caller-identity.js';
 import type { LiveCall, LiveLockout } from '../service/live-view.js';
 import { loadConfig, openHost, useColor, type CliIo } from './io.js';
 
@@ -27,10 +29,7 @@ class ServiceUnreachable extends BbbTwilioError {
 }
 
 async function serviceAddress(opts: CallsOptions, io: CliIo): Promise<HostPort> {
-  if (opts.metrics !== undefined) {
-    if (!/^\d{1,3}(?:\.\d{1,3}){3}:\d{1,5}$/.test(opts.metrics)) throw new ConfigError(`--metrics ${opts.metrics}: must be IPV4:PORT, like 127.0.0.1:9466`);
-    return parseHostPort(opts.metrics);
-  }
+  if (opts.metrics !== undefined) return hostPortOption('--metrics', opts.metrics, '127.0.0.1:9466');
   const host = openHost(io, opts.root);
   return (await loadConfig(host, opts.config, io)).callService.metrics;
 }
@@ -85,7 +84,7 @@ export async function runUnlock(number: string, opts: CallsOptions, io: CliIo): 
   }
   const at = await serviceAddress(opts, io);
   const { body } = await request(at, `/lockouts/unlock?number=${encodeURIComponent(number)}`, 'POST');
-  const masked = `xxx-xxx-${number.replace(/\D/g, '').slice(-4)}`;
+  const masked = maskNumber(number.replace(/\D/g, ''));
   if ((body as { unlocked?: boolean }).unlocked) {
     io.stdout.write(`${masked} can call again.\n`);
     return 0;

@@ -2,8 +2,7 @@
 // SIGHUP re-reads the config and bbb-web's properties; SIGTERM (and SIGINT) stop taking calls, hand callers who are
 // typing or waiting back to the dialplan, and exit 0.
 
-import { parseHostPort, type HostPort } from '../config/schema.js';
-import { ConfigError } from '../errors.js';
+import { hostPortOption } from './host-port-option.js';
 import { loadConfig, openHost, type CliIo } from './io.js';
 
 export interface ServeOptions {
@@ -15,8 +14,8 @@ export interface ServeOptions {
 
 export async function runServe(opts: ServeOptions, io: CliIo, signals: NodeJS.EventEmitter = process): Promise<number> {
   const host = openHost(io, opts.root);
-  const listen = opts.listen === undefined ? undefined : hostPortOption('--listen', opts.listen);
-  const metrics = opts.metrics === undefined ? undefined : hostPortOption('--metrics', opts.metrics);
+  const listen = opts.listen === undefined ? undefined : hostPortOption('--listen', opts.listen, '127.0.0.1:8084');
+  const metrics = opts.metrics === undefined ? undefined : hostPortOption('--metrics', opts.metrics, '127.0.0.1:9466');
   const [{ startCallService }, { createServiceLog }] = await Promise.all([
     import('../service/call-service.js'),
     import('../service/service-log.js'),
@@ -38,13 +37,4 @@ export async function runServe(opts: ServeOptions, io: CliIo, signals: NodeJS.Ev
     signals.on('SIGTERM', onTerm);
     signals.on('SIGINT', onInt);
   });
-}
-
-function hostPortOption(flag: string, value: string): HostPort {
-  if (!/^\d{1,3}(?:\.\d{1,3}){3}:\d{1,5}$/.test(value)) {
-    throw new ConfigError(`${flag} ${value}: must be IPV4:PORT, like 127.0.0.1:8084`, { hint: `e.g. ${flag} 127.0.0.1:${flag === '--listen' ? 8084 : 9466}` });
-  }
-  const hp = parseHostPort(value);
-  if (hp.port < 1 || hp.port > 65535) throw new ConfigError(`${flag} ${value}: the port must be 1 to 65535`);
-  return hp;
 }

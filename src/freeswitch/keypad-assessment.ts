@@ -12,8 +12,8 @@ import type { XmlNode } from './simulator/xml-tree.js';
 export interface KeypadAssessment {
   profile: string;
   group: string | undefined;
-  /** One line per key: "*6: the call service toggles mute". */
-  keys: { key: string; by: 'service' | 'freeswitch'; text: string }[];
+  /** One line per key: "*6: the call service toggles mute"; `mutes`: pressing it toggles mute (by either side). */
+  keys: { key: string; by: 'service' | 'freeswitch'; mutes: boolean; text: string }[];
   /** At least one key mutes and unmutes (the service's or FreeSWITCH's own `mute`). */
   usable: boolean;
 }
@@ -21,14 +21,14 @@ export interface KeypadAssessment {
 export function assessKeypad(muteKeys: readonly string[], profile: string, controls: ProfileControls | undefined): KeypadAssessment {
   const keys = muteKeys.map((key) => {
     const owner = keyOwner(key, controls);
-    if (owner.by === 'service') return { key, by: 'service' as const, text: `${key}: the call service toggles mute` };
-    const text =
-      owner.action === 'mute' && owner.binding === key
-        ? `${key}: FreeSWITCH's own caller-controls toggle mute (the service leaves it)`
-        : `${key}: not used: the ${profile} profile's caller-controls bind ${owner.binding} to "${owner.action}"`;
-    return { key, by: 'freeswitch' as const, text };
+    if (owner.by === 'service') return { key, by: 'service' as const, mutes: true, text: `${key}: the call service toggles mute` };
+    const mutes = owner.action === 'mute' && owner.binding === key;
+    const text = mutes
+      ? `${key}: FreeSWITCH's own caller-controls toggle mute (the service leaves it)`
+      : `${key}: not used: the ${profile} profile's caller-controls bind ${owner.binding} to "${owner.action}"`;
+    return { key, by: 'freeswitch' as const, mutes, text };
   });
-  const usable = keys.some((k) => k.by === 'service' || k.text.includes('toggle mute'));
+  const usable = keys.some((k) => k.mutes);
   return { profile, group: controls?.group, keys, usable };
 }
 

@@ -10,6 +10,7 @@
 
 import { STATE_DIR } from '../host/bbb-paths.js';
 import type { Host } from '../host/host.js';
+import { maskNumber } from './caller-identity.js';
 
 export const LOCKOUTS_FILE = `${STATE_DIR}/lockouts.json`;
 /** The bucket of every caller whose number is withheld or not a number. */
@@ -57,7 +58,7 @@ export function lockoutKey(callerNumber: string | undefined): string {
 
 /** How a key is shown: xxx-xxx-1234, as the dialplan masks caller IDs. */
 export function maskLockoutKey(key: string): string {
-  return key === WITHHELD ? WITHHELD : `xxx-xxx-${key.slice(-4)}`;
+  return key === WITHHELD ? WITHHELD : maskNumber(key);
 }
 
 export class LockoutBook {

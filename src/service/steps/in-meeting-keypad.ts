@@ -6,7 +6,8 @@
 // rejects with StoppingError when the service stops (the caller stays in the meeting: socket_resume is false).
 
 import type { CallContext } from '../call-context.js';
-import { ASSUMED_CONTROLS, keyOwner, type ProfileControls } from '../../freeswitch/conference-controls.js';
+import { ASSUMED_CONTROLS } from '../../freeswitch/conference-controls.js';
+import { assessKeypad, type KeypadAssessment } from '../../freeswitch/keypad-assessment.js';
 
 /** Keys of one sequence more than this far apart are two presses. */
 const SEQUENCE_GAP_MS = 2000;
@@ -25,12 +26,16 @@ export async function inMeetingKeypad(ctx: CallContext, voiceBridge: string): Pr
   let lastKeyAt = 0;
   let busy: Promise<void> = Promise.resolve();
 
-  const profileControls = (): ProfileControls => (profile === undefined ? undefined : settings.conferenceControls.get(profile)) ?? ASSUMED_CONTROLS;
-  const owned = (): string[] => settings.muteKeys.filter((k) => keyOwner(k, profileControls()).by === 'service');
+  // Which keys are ours and which mute at all: the same assessment plan and doctor show.
+  const keypad = (): KeypadAssessment => {
+    const name = profile ?? 'cdquality';
+    return assessKeypad([...settings.muteKeys, '0'], name, settings.conferenceControls.get(name) ?? ASSUMED_CONTROLS);
+  };
+  const owned = (): string[] => keypad().keys.filter((k) => k.by === 'service' && settings.muteKeys.includes(k.key)).map((k) => k.key);
   const hint = (): string | undefined => {
-    if (owned().includes('*6')) return settings.prompts.mutedPressStarSix;
-    const zero = keyOwner('0', profileControls());
-    if (owned().includes('0') || (zero.by === 'freeswitch' && zero.action === 'mute')) return settings.prompts.mutedPressZero;
+    const muting = keypad().keys.filter((k) => k.mutes && (k.by === 'freeswitch' || settings.muteKeys.includes(k.key)));
+    if (muting.some((k) => k.key === '*6')) return settings.prompts.mutedPressStarSix;
+    if (muting.some((k) => k.key === '0')) return settings.prompts.mutedPressZero;
     return undefined;
   };
   const tell = (sound: string): void => {
