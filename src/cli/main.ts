@@ -150,7 +150,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--root <dir>', ROOT_HELP)
     .option('--config <file>', CONFIG_HELP)
     .option('--listen <host:port>', 'where FreeSWITCH\'s outbound event socket connects (default: callService.listen, 127.0.0.1:8084)')
-    .option('--metrics <host:port>', '/metrics and /healthz (default: callService.metrics, 127.0.0.1:9466)')
+    .option('--metrics <host:port>', '/metrics, /healthz, /calls and /lockouts (default: callService.metrics, 127.0.0.1:9466)')
     .action(async (opts) => {
       const { runServe } = await import('./serve-command.js');
       await run(() => runServe(opts, io))();
