@@ -220,7 +220,8 @@ describe('the call service over its outbound socket', { concurrency: false }, ()
     bbb.delayMs = 2000;
     bbb.meetings.push(meeting('77777'));
     const calls = Array.from({ length: Number(process.env.CALLS ?? 1000) }, (_, i) => call(`+1500555${String(1000 + i)}`));
-    await waitFor('every prompt', () => calls.every((c) => c.applications.length > 2), 30_000);
+    // The PIN prompt, not just any app: keys sent before the service listens for them are not the PIN.
+    await waitFor('every prompt', () => calls.every((c) => played(c, 'welcome.wav')), 30_000);
     await Promise.all(calls.map((c) => c.press('77777#')));
     await waitFor('every join', () => calls.every((c) => c.joined === '77777'), 40_000).catch((err: Error) => {
       const stuck = calls.filter((c) => c.joined !== '77777');
